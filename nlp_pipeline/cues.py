@@ -1,0 +1,85 @@
+"""Compiled cue-word patterns from ``lexicons/cues.toml`` (matching only, no labels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .lexicon import load_lexicon
+
+
+def _alternation(words: list[str]) -> regex.Pattern:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in ordered))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+class CueSet:
+    """Words grouped by kind; :meth:`find` returns leftmost-longest hits across kinds."""
+
+    def __init__(self, groups: dict[str, list[str]]) -> None:
+        self.kind_of: dict[str, str] = {}
+        for kind, words in groups.items():
+            for word in words:
+                self.kind_of.setdefault(word, kind)
+        self.pattern = _alternation(list(self.kind_of))
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+        end = len(text) if end is None else end
+        return [
+            Cue(m.start(), m.end(), self.kind_of[m.group()], m.group())
+            for m in self.pattern.finditer(text, start, end)
+        ]
+
+
+@dataclass(frozen=True)
+class Cues:
+    measure: CueSet
+    basis: CueSet
+    qualifier_before: CueSet
+    qualifier_after: CueSet
+    deficit: tuple[str, ...]
+    comparison_before_prior: tuple[str, ...]
+    from_prior: tuple[str, ...]
+    before_needs_after: tuple[str, ...]
+    growth_only: frozenset[str]
+    decrease_words: frozenset[str]
+    flow_level: tuple[str, ...]
+    total_column: tuple[str, ...]
+
+
+@cache
+def cues() -> Cues:
+    data = load_lexicon().cues
+    m = data["measure"]
+    q = data["qualifier"]
+    return Cues(
+        measure=CueSet({
+            "share": m["share"], "ratio_to_plan": m["ratio_to_plan"],
+            "plan_difference": m["plan_difference"], "to_level": m["to_level"],
+            "growth_only": m["growth_only"], "decrease": m["decrease"], "increase": m["increase"],
+        }),
+        basis=CueSet({
+            "ratio": m["ratio_to_plan"], "prior": data["basis"]["prior"],
+            "actual": data["basis"]["actual"], "planned": data["basis"]["planned"],
+        }),
+        qualifier_before=CueSet(q["before"]),
+        qualifier_after=CueSet(q["after"]),
+        deficit=tuple(data["balance"]["deficit"]),
+        comparison_before_prior=tuple(data["basis"]["comparison_before_prior"]),
+        from_prior=tuple(data["basis"]["from_prior"]),
+        before_needs_after=tuple(q["before_needs_after"]),
+        growth_only=frozenset(m["growth_only"]),
+        decrease_words=frozenset(m["decrease"]),
+        flow_level=tuple(m["flow_level"]),
+        total_column=tuple(data["fund"]["total_column"]),
+    )

@@ -1,0 +1,124 @@
+"""Stage 2: a normalized copy of the text, with a map back to original offsets.
+
+Rules downstream see one spelling of each character — ASCII digits, ``%``, ``(``,
+Chinese sentence punctuation — and no PDF line breaks inside a sentence or a number.
+Every normalized character remembers its index in the original, so a span found in
+the normalized text maps back exactly (GUIDELINES §3: offsets refer to the original).
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import regex
+
+# One-to-one replacements. Full-width ASCII (U+FF01–FF5E) is handled arithmetically;
+# these are the others, plus ASCII punctuation mapped to its Chinese sentence form so
+# that rules need only one set of delimiters.
+_CHAR_MAP = {
+    "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u200b": " ", "\ufeff": " ", "\u2212": "-", "\u2014": "—", "\uff0e": ".",
+    "(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？",
+    "\u2265": "≥", "\u2264": "≤",
+}
+_FULLWIDTH_KEEP = {"，", "（", "）", "：", "；", "！", "？"}
+_TERMINAL = "。！？；：:;!?"
+_UNIT_START = "万亿萬億元人名位%个百千"
+_HEADING_START = regex.compile(
+    r"\s*(?:第[一二三四五六七八九十]+[部分章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d+[、．]|\d+\.(?!\d)|[①-⑳])"
+)
+#: A line shorter than this is a title, a table cell or a list item, not a wrapped line.
+MIN_WRAPPED_LINE = 20
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The normalized text and, for each of its characters, the original index."""
+
+    text: str
+    index: array  # len(text) + 1 entries; the last is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized span ``[start, end)`` to the original text."""
+        if end <= start:
+            pos = self.index[start]
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+
+def _map_char(ch: str, prev: str, nxt: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        if ch in _FULLWIDTH_KEEP:
+            return ch
+        return chr(code - 0xFEE0)
+    if ch == ",":
+        return "," if prev.isdigit() and nxt.isdigit() else "，"
+    if ch == ".":
+        return "." if prev.isdigit() or nxt.isdigit() else "。"
+    return _CHAR_MAP.get(ch, ch)
+
+
+def _join_breaks(lines: list[str]) -> list[bool]:
+    """For each line break, whether it is a PDF wrap to remove (True) or a real break."""
+    joins = [False] * len(lines)
+    for i, line in enumerate(lines[:-1]):
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j >= len(lines):
+            break
+        joins[i] = _is_wrap(line, lines[j])
+    return joins
+
+
+def _is_wrap(line: str, following: str) -> bool:
+    if "\t" in line or "\t" in following or "|" in line:
+        return False
+    head, tail = line.rstrip(), following.lstrip()
+    if not head or not tail:
+        return False
+    if regex.search(r"\d[\d.,]*\s*[万亿萬億百千]?$", head) and tail[0] in _UNIT_START:
+        return True  # a number cut from its unit: "1781.86 万\n元"
+    if len(head.strip()) < MIN_WRAPPED_LINE or head[-1] in _TERMINAL or head[-1] in "）)":
+        return False
+    return not (_HEADING_START.match(head) or _HEADING_START.match(tail))
+
+
+def _deleted_ranges(text: str) -> list[tuple[int, int]]:
+    """Original ranges to drop: each wrapping break with its blank lines and indentation."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    ranges = []
+    for i, join in enumerate(_join_breaks(lines)):
+        if not join:
+            continue
+        j = i + 1
+        while not lines[j].strip():
+            j += 1
+        indent = len(lines[j]) - len(lines[j].lstrip())
+        ranges.append((starts[i] + len(lines[i]), starts[j] + indent))
+    return ranges
+
+
+def normalize_text(text: str) -> Normalized:
+    """Normalize characters one by one and drop line breaks that only wrap a line."""
+    out: list[str] = []
+    index = array("l")
+    cuts = iter(_deleted_ranges(text) + [(len(text) + 1, len(text) + 1)])
+    cut_start, cut_end = next(cuts)
+    for pos, ch in enumerate(text):
+        if pos >= cut_end:
+            cut_start, cut_end = next(cuts)
+        if cut_start <= pos < cut_end:
+            continue
+        prev = text[pos - 1] if pos else ""
+        nxt = text[pos + 1] if pos + 1 < len(text) else ""
+        out.append(_map_char(ch, prev, nxt))
+        index.append(pos)
+    index.append(len(text))
+    return Normalized("".join(out), index)

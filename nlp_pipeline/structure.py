@@ -1,0 +1,137 @@
+"""Stage 3: headings, sections, sentences and table blocks.
+
+The section tree is what carries a fund from a heading down to the sentences under
+it, and what tells a goal-setting section (planned figures) from a results section.
+Table blocks are handed to :mod:`nlp_pipeline.tables`, so prose rules never run on
+a table blindly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from .document import Document, Section, Sentence
+from .lexicon import load_lexicon
+from .tables import build_tables, is_table_line
+
+#: Heading markers, most significant first; the index is the heading level.
+HEADING_MARKERS = [
+    regex.compile(r"第[一二三四五六七八九十]+(?:部分|章|节)"),
+    regex.compile(r"[一二三四五六七八九十]+[、.]"),
+    regex.compile(r"（[一二三四五六七八九十]+）"),
+    regex.compile(r"\d{1,2}(?:、|\.(?!\d))"),
+    regex.compile(r"（\d{1,2}）"),
+    regex.compile(r"[①-⑳]"),
+]
+UNMARKED_LEVEL = len(HEADING_MARKERS)
+MAX_HEADING = 60
+MAX_TITLE = 30
+_SENTENCE_END = regex.compile(r"[。！？；]+")
+_YEAR_OF_REPORT = regex.compile(r"((?:19|20)\d\d)\s*年度")
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?![\d月])")
+
+
+def heading_level(line: str) -> int | None:
+    """The level of a heading line, or None for body text."""
+    stripped = line.strip().lstrip("-•·* ")
+    if not stripped or len(stripped) > MAX_HEADING:
+        return None
+    body_punct = "。" in stripped[:-1] or stripped.endswith(("。", "，", "；"))
+    for level, marker in enumerate(HEADING_MARKERS):
+        if marker.match(stripped):
+            return None if body_punct else level
+    has_digit_unit = regex.search(r"\d\s*(?:万|亿|元|%|人)", stripped)
+    if len(stripped) <= MAX_TITLE and not body_punct and "，" not in stripped and not has_digit_unit:
+        return UNMARKED_LEVEL
+    return None
+
+
+def section_kind(title: str) -> str:
+    cues = load_lexicon().cues["section"]
+    if any(cue in title for cue in cues["goal"]):
+        return "goal"
+    if any(cue in title for cue in cues["result"]):
+        return "result"
+    return ""
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for piece in text.split("\n"):
+        spans.append((start, start + len(piece)))
+        start += len(piece) + 1
+    return spans
+
+
+def structure(doc: Document) -> Document:
+    """Fill ``doc.sections``, ``doc.sentences``, ``doc.tables``, year and genre."""
+    text = doc.ntext
+    lines = _lines(text)
+    table_flags = [is_table_line(text[s:e]) for s, e in lines]
+    stack: list[int] = []
+    current: int | None = None
+    table_blocks: list[tuple[int, int, int | None]] = []
+    block_start = None
+    for i, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if table_flags[i]:
+            if block_start is None:
+                block_start = i
+            continue
+        if block_start is not None and line.strip():
+            table_blocks.append((block_start, i, current))
+            block_start = None
+        if not line.strip():
+            continue
+        level = heading_level(line)
+        if level is not None:
+            while stack and doc.sections[stack[-1]].level >= level:
+                doc.sections[stack.pop()].end = start
+            parent = stack[-1] if stack else None
+            doc.sections.append(Section(line.strip(), level, start, len(text), parent,
+                                        section_kind(line)))
+            current = len(doc.sections) - 1
+            stack.append(current)
+        _add_sentences(doc, start, end, current)
+    if block_start is not None:
+        table_blocks.append((block_start, len(lines), current))
+    doc.tables = build_tables(doc, lines, table_blocks)
+    for table in doc.tables:
+        doc.sentences.extend(
+            Sentence(s, e, table.section, in_table=True)
+            for s, e in lines
+            if table.start <= s < table.end and e > s
+        )
+    doc.sentences.sort(key=lambda s: s.start)
+    doc.report_year = report_year(text)
+    doc.genre = "department" if _is_department(text) else ""
+    return doc
+
+
+def _add_sentences(doc: Document, start: int, end: int, section: int | None) -> None:
+    text = doc.ntext
+    pos = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        doc.sentences.append(Sentence(pos, match.end(), section))
+        pos = match.end()
+    if pos < end and text[pos:end].strip():
+        doc.sentences.append(Sentence(pos, end, section))
+
+
+def report_year(text: str) -> int | None:
+    """The year a report is about: its first "YYYY年度", else its most frequent year."""
+    head = _YEAR_OF_REPORT.search(text[:2000])
+    if head:
+        return int(head.group(1))
+    counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+    if not counts:
+        return None
+    top = max(counts.values())
+    return max(year for year, n in counts.items() if n == top)
+
+
+def _is_department(text: str) -> bool:
+    cues = load_lexicon().cues["genre"]["department"]
+    return any(cue in text[:600] for cue in cues)

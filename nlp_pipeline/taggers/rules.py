@@ -1,0 +1,427 @@
+"""The rule tagger: fund, metric, measure, basis and qualifier from lexicon cues.
+
+Each decision follows a guideline section and reads only data from ``lexicons/``:
+
+* fund (§2.1): a fund named earlier in the sentence, else the one carried from
+  earlier sentences of the section, else the nearest heading's, else the
+  document's default (`none` for department accounts, `all` otherwise). A generic
+  name never overrides a more specific scheme already in context.
+* metric (§2.2): the nearest metric term to the left that fits the mention type, so
+  `较上年增加…，增长…，完成预算…` chains keep their head phrase; people counts also
+  look at the noun right after the unit (202346名离退休人员).
+* measure (§2.3) from the cue words between the previous quantity and this one;
+  basis (§2.4) from cues in the sentence, the section kind and the table headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ..cues import Cue, cues
+from ..document import Cell, Document, Quantity, Sentence
+from ..lexicon import load_lexicon
+from ..records import Mention
+from ..terms import TermMatch, term_matcher
+from .base import Tagger
+
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、]")
+#: Single-character verbs (多, 增, 减 …) count only right before the number.
+_SHORT_CUE_REACH = 2
+_QUALIFIER_REACH = 4
+
+
+@dataclass
+class Labels:
+    fund: str
+    metric: str
+    measure: str
+    basis: str
+    qualifier: str
+    negate: bool = False
+
+
+class RuleTagger(Tagger):
+    """Lexicon- and guideline-driven labelling; no fitted state."""
+
+    name = "rules"
+
+    def __init__(self, carry_fund: bool = True) -> None:
+        self.carry_fund = carry_fund
+
+    def tag_document(self, doc: Document) -> list[Mention]:
+        context = _Context(doc, self.carry_fund)
+        return [to_mention(doc, q, context.label(q), self.name) for q in doc.quantities]
+
+
+def to_mention(doc: Document, q: Quantity, labels: Labels, tagger: str) -> Mention:
+    """Build the output record: original offsets, value signed by meaning."""
+    start, end = doc.to_original(q.start, q.end)
+    unit = q.unit
+    if q.unit_start is not None:
+        unit = doc.text[doc.to_original(q.unit_start, q.end)[0]:end]
+    value = q.value
+    if labels.negate and value > 0:
+        value = -value
+    return Mention(
+        doc_id=doc.doc_id, start=start, end=end, text=doc.text[start:end], type=q.type,
+        value=value, unit=unit, fund=labels.fund, metric=labels.metric,
+        measure=labels.measure, basis=labels.basis, qualifier=labels.qualifier, tagger=tagger,
+    )
+
+
+class _Context:
+    """Per-document state: term matches per sentence and the fund carried into each."""
+
+    def __init__(self, doc: Document, carry_fund: bool) -> None:
+        self.doc = doc
+        self.lex = load_lexicon()
+        self.cues = cues()
+        self.terms: dict[int, list[TermMatch]] = {}
+        self.entry_fund: dict[int, str | None] = {}
+        self.default_fund = (
+            self.lex.defaults["fund_department"] if doc.genre == "department"
+            else self.lex.defaults["fund_aggregate"]
+        )
+        self._carry(carry_fund)
+
+    # ---- fund carrying (§2.1) ----
+    def _heading_fund(self, section: int | None) -> str | None:
+        for sec in self.doc.section_chain(section):
+            found = [t for t in term_matcher().find(sec.title) if t.kind == "fund"]
+            if found:
+                return self._reduce(found, None)
+        return None
+
+    def _reduce(self, terms: list[TermMatch], current: str | None) -> str | None:
+        for term in terms:
+            if term.kind == "fund":
+                current = self.override(term.id, current)
+        return current
+
+    def override(self, named: str, current: str | None) -> str | None:
+        """A generic fund name keeps the more specific scheme already in context."""
+        if current is not None and self.lex.fund_parent(current) == named:
+            return current
+        return named
+
+    def _carry(self, carry_fund: bool) -> None:
+        text = self.doc.ntext
+        fund: str | None = None
+        section: int | None = -1
+        for i, sent in enumerate(self.doc.sentences):
+            self.terms[i] = term_matcher().find(text, sent.start, sent.end)
+            if sent.section != section:
+                section = sent.section
+                fund = self._heading_fund(section)
+            self.entry_fund[i] = fund
+            if carry_fund:
+                named = self._reduce(self.terms[i], fund)
+                if named != self.lex.defaults["fund_department"]:
+                    fund = named
+
+    # ---- labelling one quantity ----
+    def label(self, q: Quantity) -> Labels:
+        index = self.doc.sentence_index(q.start)
+        sent = self.doc.sentences[index] if index is not None else None
+        terms = self.terms.get(index, []) if index is not None else []
+        if q.cell is not None:
+            return self._label_cell(q, q.cell, sent, terms)
+        return self._label_prose(q, sent, terms, index)
+
+    def _label_prose(
+        self, q: Quantity, sent: Sentence | None, terms: list[TermMatch], index: int | None
+    ) -> Labels:
+        text = self.doc.ntext
+        s_start = sent.start if sent else max(0, q.start - 60)
+        prev_end = self._previous_quantity_end(q, s_start)
+        measure, negate = self._measure(q, prev_end)
+        metric_term = self._metric_term(q, terms, measure)
+        metric = metric_term.id if metric_term else self._fallback_metric(q, index)
+        fund = self._fund(q, terms, index, metric_term, metric)
+        if fund == self.lex.defaults["fund_department"] and self._is_flow(q, s_start):
+            metric, measure = "other", "level"
+        basis = self._basis(q, s_start, prev_end, sent)
+        qualifier = q.qualifier or self._qualifier(q, prev_end)
+        if metric == "balance_current" and any(
+            d in text[s_start:q.start] for d in self.cues.deficit
+        ):
+            negate = True
+        return Labels(fund, metric, measure, basis, qualifier, negate)
+
+    def _previous_quantity_end(self, q: Quantity, floor: int) -> int:
+        prev = floor
+        for other in self.doc.quantities:
+            if other.start >= q.start:
+                break
+            if other.end > prev:
+                prev = other.end
+        return prev
+
+    # measure (§2.3)
+    def _measure(self, q: Quantity, prev_end: int) -> tuple[str, bool]:
+        text = self.doc.ntext
+        found = self.cues.measure.find(text, prev_end, q.start)
+        found = [c for c in found if len(c.text) > 1 or q.start - c.end <= _SHORT_CUE_REACH]
+        kinds = {c.kind for c in found}
+        if "share" in kinds and q.type == "PERCENT":
+            return "share", False
+        if "plan_difference" in kinds:
+            return "plan_difference", self._decreasing(found)
+        if "ratio_to_plan" in kinds and q.type == "PERCENT":
+            return "ratio_to_plan", False
+        if not found and q.type == "PERCENT" and text[prev_end:q.start].strip() in ("的", ""):
+            earlier = self._segment_before(prev_end)
+            if any(c.kind == "ratio_to_plan" for c in earlier):
+                return "ratio_to_plan", False
+        last = self._last_change_cue(found, q)
+        if last is None or last.kind == "to_level":
+            return "level", False
+        negate = last.text in self.cues.decrease_words or last.text.startswith(("降", "减"))
+        if q.type == "PERCENT":
+            return ("change" if "百分点" in q.unit else "growth"), negate
+        return "change", negate
+
+    def _segment_before(self, pos: int) -> list[Cue]:
+        """Cues before the quantity that ends at ``pos`` (for 完成预算X万元的Y%)."""
+        start = pos
+        for other in self.doc.quantities:
+            if other.end == pos:
+                start = other.start
+                break
+        line_start = self.doc.ntext.rfind("\n", 0, start) + 1
+        return self.cues.measure.find(self.doc.ntext, max(line_start, start - 20), start)
+
+    def _last_change_cue(self, found: list[Cue], q: Quantity) -> Cue | None:
+        change = [c for c in found if c.kind in ("increase", "decrease", "growth_only", "to_level")]
+        if not change:
+            return None
+        # a change verb counts only after the last metric term: 增长原因：基金收入X is a level
+        metric_terms = [
+            t for t in term_matcher().find(self.doc.ntext, change[0].start, q.start)
+            if t.kind == "metric"
+        ]
+        if metric_terms:
+            change = [c for c in change if c.start >= metric_terms[-1].end]
+        return change[-1] if change else None
+
+    @staticmethod
+    def _decreasing(found: list[Cue]) -> bool:
+        verbs = [c for c in found if c.kind in ("increase", "decrease")]
+        return bool(verbs) and verbs[-1].kind == "decrease"
+
+    # metric (§2.2)
+    def _metric_term(self, q: Quantity, terms: list[TermMatch], measure: str) -> TermMatch | None:
+        metrics = self.lex.metrics
+        candidates = [t for t in terms if t.kind == "metric"]
+        if q.type in ("PEOPLE", "PERSON_TIMES"):
+            after = [t for t in candidates if 0 <= t.start - q.end <= 3]
+            for t in after:
+                if q.type in metrics[t.id].types:
+                    return t
+        left = [t for t in candidates if t.end <= q.start]
+        if q.type == "PERCENT" and measure == "level":
+            clause_start = self._clause_start(q.start)
+            rates = [t for t in left if t.start >= clause_start
+                     and metrics[t.id].kind in ("rate", "other")]
+            return rates[-1] if rates else None
+        for t in reversed(left):
+            spec = metrics[t.id]
+            if q.type not in spec.types:
+                continue
+            if q.type == "PERCENT" and spec.kind == "rate":
+                continue
+            return t
+        return None
+
+    def _clause_start(self, pos: int) -> int:
+        text = self.doc.ntext
+        line_start = text.rfind("\n", 0, pos) + 1
+        for i in range(pos - 1, line_start - 1, -1):
+            if _CLAUSE_BREAK.match(text[i]):
+                return i + 1
+        return line_start
+
+    def _fallback_metric(self, q: Quantity, index: int | None) -> str:
+        if q.type == "PERSON_TIMES":
+            return "benefit_person_times"
+        if q.type == "MONEY" and index is not None and index > 0:
+            prev = self.doc.sentences[index - 1]
+            sent = self.doc.sentences[index]
+            if prev.section == sent.section and not self.terms.get(index):
+                earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
+                           and "MONEY" in self.lex.metrics[t.id].types]
+                if earlier:
+                    return earlier[-1].id
+        return self.lex.defaults["metric"]
+
+    # fund (§2.1, §6, §7)
+    def _fund(
+        self, q: Quantity, terms: list[TermMatch], index: int | None,
+        metric_term: TermMatch | None, metric: str,
+    ) -> str:
+        none = self.lex.defaults["fund_department"]
+        fund = self.entry_fund.get(index) if index is not None else None
+        for t in terms:
+            if t.end > q.start:
+                break
+            if t.kind == "fund":
+                fund = self.override(t.id, fund)
+        if metric_term is not None and metric_term.fund_hint and fund in (None, "all"):
+            fund = metric_term.fund_hint
+        if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
+            return none
+        return fund or self.default_fund
+
+    def _is_flow(self, q: Quantity, start: int) -> bool:
+        return any(f in self.doc.ntext[start:q.start] for f in self.cues.flow_level)
+
+    # basis (§2.4, §7)
+    def _basis(self, q: Quantity, s_start: int, prev_end: int, sent: Sentence | None) -> str:
+        text = self.doc.ntext
+        basis = self._section_basis(sent)
+        found = self.cues.basis.find(text, s_start, q.start)
+        for cue in found:
+            if cue.kind == "prior" and self._is_comparison(cue.start):
+                continue
+            if cue.kind == "ratio":
+                basis = "planned" if q.type == "MONEY" and q.start - cue.end <= 3 else "actual"
+                continue
+            basis = cue.kind
+        year = self._clause_year(s_start, q.start)
+        if year is not None and self.doc.report_year and year < self.doc.report_year:
+            basis = "prior"
+        if self._is_from_figure(q):
+            basis = "prior"
+        return basis
+
+    def _section_basis(self, sent: Sentence | None) -> str:
+        if sent is not None:
+            for sec in self.doc.section_chain(sent.section):
+                if sec.kind == "goal":
+                    return "planned"
+                if sec.kind == "result":
+                    return "actual"
+        return self.doc.default_basis
+
+    def _is_comparison(self, pos: int) -> bool:
+        before = self.doc.ntext[max(0, pos - 3):pos]
+        return any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior)
+
+    def _clause_year(self, start: int, end: int) -> int | None:
+        """A year the sentence dates its figures to (not one it compares with)."""
+        text = self.doc.ntext
+        for m in _YEAR.finditer(text, start, end):
+            if text[m.end():m.end() + 1] in "月" or self._is_comparison(m.start()):
+                continue
+            if text[m.end():m.end() + 2].startswith(("以来", "起", "开始")):
+                continue
+            return int(m.group(1))
+        return None
+
+    def _is_from_figure(self, q: Quantity) -> bool:
+        text = self.doc.ntext
+        before = text[max(0, q.start - 8):q.start]
+        after = text[q.end:q.end + 4]
+        to_level = ("提高至", "提高到", "增加到", "增加至", "增至", "调整为", "调整至", "降至", "下降到", "下降至")
+        return any(f in before for f in self.cues.from_prior) and after.startswith(to_level)
+
+    # qualifier (§2.5)
+    def _qualifier(self, q: Quantity, prev_end: int) -> str:
+        text = self.doc.ntext
+        window = max(prev_end, q.start - _QUALIFIER_REACH)
+        before = [c for c in self.cues.qualifier_before.find(text, window, q.start)
+                  if not text[c.end:q.start].strip("  ")]
+        after = self.cues.qualifier_after.find(text, q.end, min(len(text), q.end + 3))
+        after = [c for c in after if c.start == q.end]
+        if after and after[0].kind != ">":
+            return after[0].kind
+        if before:
+            cue = before[-1]
+            if cue.text in self.cues.before_needs_after:
+                return ""
+            return cue.kind
+        return ""
+
+    # table cells (§1.3)
+    def _label_cell(
+        self, q: Quantity, cell: Cell, sent: Sentence | None, terms: list[TermMatch]
+    ) -> Labels:
+        table = next(t for t in self.doc.tables if t.start <= cell.start < t.end)
+        labels = [cell.col_label, cell.row_label, cell.group_label, cell.left_label, table.title]
+        fund = self._cell_fund(cell, table.title, sent)
+        measure, negate = self._cell_measure(q, cell)
+        metric = self._cell_metric(q, [cell.row_label, cell.left_label, cell.group_label,
+                                       cell.col_label, table.title], measure)
+        if self.lex.metrics[metric].kind == "department" and fund == "all":
+            fund = self.lex.defaults["fund_department"]
+        basis = self._cell_basis(cell, measure, sent)
+        qualifier = q.qualifier or self._qualifier(q, cell.start)
+        del labels
+        return Labels(fund, metric, measure, basis, qualifier, negate)
+
+    def _cell_fund(self, cell: Cell, title: str, sent: Sentence | None) -> str:
+        if any(c in cell.col_label for c in self.cues.total_column):
+            return self.lex.defaults["fund_aggregate"]
+        for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
+            found = [t for t in term_matcher().find(label) if t.kind == "fund"]
+            if found:
+                return self._reduce(found, None) or self.default_fund
+        heading = self._heading_fund(sent.section if sent else None)
+        return heading or self.default_fund
+
+    def _cell_metric(self, q: Quantity, labels: list[str], measure: str) -> str:
+        metrics = self.lex.metrics
+        for label in labels:
+            found = [t for t in term_matcher().find(label) if t.kind == "metric"]
+            for t in reversed(found):
+                spec = metrics[t.id]
+                if q.type == "PERCENT" and measure == "level":
+                    if spec.kind == "rate":
+                        return t.id
+                    continue
+                if q.type in spec.types and spec.kind != "rate":
+                    return t.id
+        if q.type == "PERSON_TIMES":
+            return "benefit_person_times"
+        return self.lex.defaults["metric"]
+
+    def _cell_measure(self, q: Quantity, cell: Cell) -> tuple[str, bool]:
+        label = cell.row_label + " " + cell.col_label
+        found = self.cues.measure.find(label)
+        kinds = {c.kind for c in found}
+        if q.type == "PERCENT" and "ratio_to_plan" in kinds:
+            return "ratio_to_plan", False
+        if q.type == "PERCENT" and "share" in kinds:
+            return "share", False
+        if "plan_difference" in kinds:
+            return "plan_difference", False
+        change = [c for c in found if c.kind in ("increase", "decrease", "growth_only")]
+        if change:
+            negate = change[-1].text in self.cues.decrease_words
+            if q.type == "PERCENT":
+                return ("change" if "百分点" in q.unit else "growth"), negate
+            return "change", negate
+        return "level", False
+
+    def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
+        labels = [cell.col_label, cell.group_label, cell.left_label]
+        if measure != "ratio_to_plan":
+            labels.append(cell.row_label)
+        for label in labels:
+            if not label:
+                continue
+            year = _YEAR.match(label.strip())
+            if year and self.doc.report_year:
+                y = int(year.group(1))
+                return "prior" if y < self.doc.report_year else "actual"
+            kinds = [c.kind for c in self.cues.basis.find(label)]
+            if "actual" in kinds or "ratio" in kinds:
+                return "actual"
+            if "planned" in kinds:
+                return "planned"
+            if "prior" in kinds:
+                return "prior"
+        return self._section_basis(sent)
