@@ -55,6 +55,7 @@ class Cues:
     decrease_words: frozenset[str]
     flow_level: tuple[str, ...]
     total_column: tuple[str, ...]
+    ratio_patterns: tuple[regex.Pattern, ...]
 
 
 @cache
@@ -82,4 +83,5 @@ def cues() -> Cues:
         decrease_words=frozenset(m["decrease"]),
         flow_level=tuple(m["flow_level"]),
         total_column=tuple(data["fund"]["total_column"]),
+        ratio_patterns=tuple(regex.compile(p) for p in m["ratio_to_plan_patterns"]),
     )

@@ -46,6 +46,7 @@ class Cell:
     col_label: str = ""
     group_label: str = ""
     left_label: str = ""
+    is_text: bool = False  # a prose cell (预期目标 / 实际完成情况): labelled as prose
 
 
 @dataclass

@@ -144,13 +144,17 @@ def _table_quantities(doc: Document, taken: list[Quantity]) -> list[Quantity]:
     starts = {q.start for q in taken}
     out = []
     for table in doc.tables:
+        marked_rows = {c.row for c in table.cells if not NUMBER_CELL.fullmatch(c.text)
+                       or c.text.endswith("%")}
         for cell in table.cells:
             if cell.start in starts or not NUMBER_CELL.fullmatch(cell.text):
                 continue
             labels = cell.row_label + cell.col_label + cell.left_label
             if any(s in labels for s in skip):
                 continue
-            unit = _cell_unit(cell, table.unit)
+            # a row whose other values carry their own unit or comparator (≤1%, ≤0) is
+            # an indicator row: the table's 单位 line does not speak for its bare numbers
+            unit = _cell_unit(cell, None if cell.row in marked_rows else table.unit)
             if unit is None or cell.text.endswith("%"):
                 continue
             number = parse_arabic(cell.text)

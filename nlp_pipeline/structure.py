@@ -50,10 +50,10 @@ def heading_level(line: str) -> int | None:
 
 def section_kind(title: str) -> str:
     cues = load_lexicon().cues["section"]
+    if any(cue in title for cue in cues["result"]):
+        return "result"  # 绩效目标完成情况 reports results, though it names the goal
     if any(cue in title for cue in cues["goal"]):
         return "goal"
-    if any(cue in title for cue in cues["result"]):
-        return "result"
     return ""
 
 

@@ -27,8 +27,13 @@ def is_table_line(line: str) -> bool:
 
 
 def _split_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Cells of one line as (start, end, stripped text), empty cells kept for alignment."""
+    """Cells of one line as (start, end, stripped text), empty cells kept for alignment.
+
+    A blank line (no tab) has no cells: in the column-cells layout it ends a row.
+    """
     line = text[start:end]
+    if not line.strip() and "\t" not in line:
+        return []
     sep = "|" if "\t" not in line and line.strip().startswith("|") else "\t"
     cells, pos = [], start
     parts = line.split(sep)
@@ -119,31 +124,52 @@ def _column_cells(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]
 
 
 def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> None:
-    """Tab-separated rows; the last row without numbers above a cell is its header."""
+    """Tab-separated rows; the last row without numbers above a cell is its header.
+
+    Label cells left empty continue the label above them (merged cells in the
+    source), so a row under 项目完成指标 still knows its group.
+    """
     header: list[str] = []
     carried: list[str] = []
     for r, (_, cells) in enumerate(rows):
         texts = [c[2] for c in cells]
-        numeric = [j for j, t in enumerate(texts) if _has_number(t)]
-        labels = [j for j, t in enumerate(texts) if t and j not in numeric]
+        numeric = {j for j, t in enumerate(texts) if _has_number(t)}
         if not numeric:
-            if len(labels) >= 2:
+            for j, (start, end, body) in enumerate(cells):
+                if _is_prose(body) and j < len(header) and header[j]:
+                    table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+            if len([t for t in texts if t]) >= 2:
                 header = texts
             continue
-        carried = [t or (carried[j] if j < len(carried) else "") for j, t in enumerate(texts)]
+        first_value = min(numeric)
+        carried = [_carry(carried, j, t, first_value) if j not in numeric else ""
+                   for j, t in enumerate(texts)]
         value_headers = [h for h in header if h]
-        for rank, j in enumerate(numeric):
-            left = [texts[k] for k in range(j) if texts[k] and k not in numeric]
-            row_label = next((carried[k] for k in reversed(range(j)) if k not in numeric
-                              and carried[k]), "")
+        for rank, j in enumerate(sorted(numeric)):
+            labels = [k for k in range(j) if k not in numeric and carried[k]]
+            own = [k for k in labels if texts[k]]
+            row_label = carried[labels[-1]] if labels else ""
             col_label = header[j] if j < len(header) and header[j] else ""
             if not col_label and rank < len(value_headers):
                 col_label = _value_header(header, rank)
-            group = " ".join(carried[k] for k in range(min(labels or [0]), j)
-                             if carried[k] and k not in numeric)
+            group = " ".join(carried[k] for k in labels[:-1] if k < first_value)
             start, end, body = cells[j]
             table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,
-                                    left[-1] if left else ""))
+                                    texts[own[-1]] if own else ""))
+        for j, (start, end, body) in enumerate(cells):
+            if _is_prose(body) and j < len(header) and header[j]:
+                table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+
+
+def _carry(carried: list[str], j: int, text: str, first_value: int) -> str:
+    """A label cell's text, or the label above it when a leading cell is empty (merged)."""
+    if text:
+        return text
+    return carried[j] if j < first_value and j < len(carried) else ""
+
+
+def _is_prose(text: str) -> bool:
+    return len(text) > 40 and regex.search(r"\d", text) is not None
 
 
 def _has_number(text: str) -> bool:

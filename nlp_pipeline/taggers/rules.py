@@ -31,6 +31,7 @@ _CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、]")
 #: Single-character verbs (多, 增, 减 …) count only right before the number.
 _SHORT_CUE_REACH = 2
 _QUALIFIER_REACH = 4
+_LIST_SEPARATORS = ("、", "和", "及", "与")
 
 
 @dataclass
@@ -81,6 +82,7 @@ class _Context:
         self.cues = cues()
         self.terms: dict[int, list[TermMatch]] = {}
         self.entry_fund: dict[int, str | None] = {}
+        self._last: Labels | None = None
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
             else self.lex.defaults["fund_aggregate"]
@@ -127,9 +129,14 @@ class _Context:
         index = self.doc.sentence_index(q.start)
         sent = self.doc.sentences[index] if index is not None else None
         terms = self.terms.get(index, []) if index is not None else []
-        if q.cell is not None:
-            return self._label_cell(q, q.cell, sent, terms)
-        return self._label_prose(q, sent, terms, index)
+        if q.cell is not None and not q.cell.is_text:
+            labels = self._label_cell(q, q.cell, sent, terms)
+        else:
+            labels = self._label_prose(q, sent, terms, index)
+            if q.cell is not None:
+                labels.basis = self._column_basis(q.cell) or labels.basis
+        self._last = labels
+        return labels
 
     def _label_prose(
         self, q: Quantity, sent: Sentence | None, terms: list[TermMatch], index: int | None
@@ -163,9 +170,14 @@ class _Context:
     # measure (§2.3)
     def _measure(self, q: Quantity, prev_end: int) -> tuple[str, bool]:
         text = self.doc.ntext
+        between = text[prev_end:q.start]
+        if between.strip() in _LIST_SEPARATORS and self._last is not None:
+            return self._last.measure, self._last.negate  # 分别增加45人次、51人次
         found = self.cues.measure.find(text, prev_end, q.start)
         found = [c for c in found if len(c.text) > 1 or q.start - c.end <= _SHORT_CUE_REACH]
         kinds = {c.kind for c in found}
+        if q.type == "PERCENT" and any(p.search(between) for p in self.cues.ratio_patterns):
+            kinds.add("ratio_to_plan")
         if "share" in kinds and q.type == "PERCENT":
             return "share", False
         if "plan_difference" in kinds:
@@ -204,7 +216,9 @@ class _Context:
             if t.kind == "metric"
         ]
         if metric_terms:
-            change = [c for c in change if c.start >= metric_terms[-1].end]
+            last = metric_terms[-1]
+            # 全年增加基金支出X: a verb right before the metric term still governs X
+            change = [c for c in change if c.start >= last.end or c.end == last.start]
         return change[-1] if change else None
 
     @staticmethod
@@ -247,12 +261,13 @@ class _Context:
     def _fallback_metric(self, q: Quantity, index: int | None) -> str:
         if q.type == "PERSON_TIMES":
             return "benefit_person_times"
-        if q.type == "MONEY" and index is not None and index > 0:
+        if q.type in ("MONEY", "PERCENT") and index is not None and index > 0:
             prev = self.doc.sentences[index - 1]
             sent = self.doc.sentences[index]
             if prev.section == sent.section and not self.terms.get(index):
                 earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
-                           and "MONEY" in self.lex.metrics[t.id].types]
+                           and q.type in self.lex.metrics[t.id].types
+                           and self.lex.metrics[t.id].kind != "rate"]
                 if earlier:
                     return earlier[-1].id
         return self.lex.defaults["metric"]
@@ -405,6 +420,15 @@ class _Context:
                 return ("change" if "百分点" in q.unit else "growth"), negate
             return "change", negate
         return "level", False
+
+    def _column_basis(self, cell: Cell) -> str | None:
+        """预期目标 / 实际完成情况 columns decide the basis of the prose inside them."""
+        kinds = [c.kind for c in self.cues.basis.find(cell.col_label)]
+        if "actual" in kinds or "ratio" in kinds:
+            return "actual"
+        if "planned" in kinds:
+            return "planned"
+        return None
 
     def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
         labels = [cell.col_label, cell.group_label, cell.left_label]
