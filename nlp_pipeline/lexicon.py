@@ -69,6 +69,7 @@ class Lexicon:
     metrics: dict[str, Metric]
     units: dict[str, Unit]
     cues: dict[str, dict] = field(default_factory=dict)
+    ambiguous_funds: tuple[dict, ...] = ()
 
     def labels(self, field_name: str) -> tuple[str, ...]:
         """The allowed ids of a record field (``type``, ``fund``, ``metric`` …)."""
@@ -89,9 +90,10 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     """Parse every lexicon file once per process."""
     labels = _load("labels.toml")
+    fund_data = _load("funds.toml")
     funds = {
         f["id"]: Fund(f["id"], f["name"], tuple(f.get("aliases", ())), f.get("parent"))
-        for f in _load("funds.toml")["fund"]
+        for f in fund_data["fund"]
     }
     metrics = {
         m["id"]: Metric(m["id"], m["kind"], tuple(m["types"]), tuple(m.get("aliases", ())))
@@ -114,4 +116,5 @@ def load_lexicon() -> Lexicon:
         metrics=metrics,
         units=units,
         cues=_load("cues.toml"),
+        ambiguous_funds=tuple(fund_data.get("ambiguous", ())),
     )

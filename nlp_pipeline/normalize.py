@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import regex
 
@@ -48,12 +50,31 @@ class Normalized:
         return self.index[start], self.index[end - 1] + 1
 
 
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """OpenCC's character table (one character to one), so 養老保險 reads as 养老保险.
+
+    Entries whose candidates include the character itself (著 → 着/著) are skipped:
+    that character is also ordinary simplified Chinese.
+    """
+    table = {}
+    path = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        candidates = values.split()
+        if len(key) == 1 and candidates and key not in candidates and len(candidates[0]) == 1:
+            table[key] = candidates[0]
+    return table
+
+
 def _map_char(ch: str, prev: str, nxt: str) -> str:
     code = ord(ch)
     if 0xFF01 <= code <= 0xFF5E:
         if ch in _FULLWIDTH_KEEP:
             return ch
         return chr(code - 0xFEE0)
+    if code >= 0x3400:
+        return traditional_to_simplified().get(ch, ch)
     if ch == ",":
         return "," if prev.isdigit() and nxt.isdigit() else "，"
     if ch == ".":

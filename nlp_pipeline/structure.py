@@ -107,6 +107,7 @@ def structure(doc: Document) -> Document:
     doc.sentences.sort(key=lambda s: s.start)
     doc.report_year = report_year(text)
     doc.genre = "department" if _is_department(text) else ""
+    doc.default_basis = "planned" if _is_budget(text) else "actual"
     return doc
 
 
@@ -130,6 +131,15 @@ def report_year(text: str) -> int | None:
         return None
     top = max(counts.values())
     return max(year for year, n in counts.items() if n == top)
+
+
+def _is_budget(text: str) -> bool:
+    """A budget statement (预算编报说明, 预算按险种分别编制): figures default to planned."""
+    genre = load_lexicon().cues["genre"]
+    head = text[:200]
+    return any(c in head for c in genre["budget"]) and not any(
+        c in head for c in genre["not_budget"]
+    )
 
 
 def _is_department(text: str) -> bool:

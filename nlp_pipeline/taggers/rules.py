@@ -26,7 +26,7 @@ from ..records import Mention
 from ..terms import TermMatch, term_matcher
 from .base import Tagger
 
-_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年|末)")
 _CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、]")
 #: Single-character verbs (多, 增, 减 …) count only right before the number.
 _SHORT_CUE_REACH = 2
@@ -83,24 +83,39 @@ class _Context:
         self.terms: dict[int, list[TermMatch]] = {}
         self.entry_fund: dict[int, str | None] = {}
         self._last: Labels | None = None
+        self.resolved = self._resolve_ambiguous()
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
             else self.lex.defaults["fund_aggregate"]
         )
         self._carry(carry_fund)
 
+    def _resolve_ambiguous(self) -> dict[str, str]:
+        """Document-dependent readings of names like 基本医疗保险 (funds.toml [[ambiguous]])."""
+        named = {t.id for t in term_matcher().find(self.doc.ntext) if t.kind == "fund"}
+        return {
+            a["alias"]: a["then"] if a["if_document_names"] in named else a["default"]
+            for a in self.lex.ambiguous_funds
+        }
+
+    def _fund_id(self, term: TermMatch, text: str | None = None) -> str:
+        source = self.doc.ntext if text is None else text
+        return self.resolved.get(source[term.start:term.end], term.id)
+
     # ---- fund carrying (§2.1) ----
     def _heading_fund(self, section: int | None) -> str | None:
         for sec in self.doc.section_chain(section):
             found = [t for t in term_matcher().find(sec.title) if t.kind == "fund"]
             if found:
-                return self._reduce(found, None)
+                return self._reduce(found, None, sec.title)
         return None
 
-    def _reduce(self, terms: list[TermMatch], current: str | None) -> str | None:
+    def _reduce(
+        self, terms: list[TermMatch], current: str | None, text: str | None = None
+    ) -> str | None:
         for term in terms:
             if term.kind == "fund":
-                current = self.override(term.id, current)
+                current = self.override(self._fund_id(term, text), current)
         return current
 
     def override(self, named: str, current: str | None) -> str | None:
@@ -148,8 +163,11 @@ class _Context:
         metric_term = self._metric_term(q, terms, measure)
         metric = metric_term.id if metric_term else self._fallback_metric(q, index)
         fund = self._fund(q, terms, index, metric_term, metric)
-        if fund == self.lex.defaults["fund_department"] and self._is_flow(q, s_start):
-            metric, measure = "other", "level"
+        none = self.lex.defaults["fund_department"]
+        if fund == none and self.lex.metrics[metric].kind not in ("department", "staff"):
+            metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
+            if self._is_flow(q, s_start):
+                measure = "level"
         basis = self._basis(q, s_start, prev_end, sent)
         qualifier = q.qualifier or self._qualifier(q, prev_end)
         if metric == "balance_current" and any(
@@ -283,11 +301,13 @@ class _Context:
             if t.end > q.start:
                 break
             if t.kind == "fund":
-                fund = self.override(t.id, fund)
+                fund = self.override(self._fund_id(t), fund)
         if metric_term is not None and metric_term.fund_hint and fund in (None, "all"):
             fund = metric_term.fund_hint
         if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
             return none
+        if fund is None and metric == self.lex.defaults["metric"]:
+            return none  # no fund anywhere in context and no fund metric: not a fund's figure
         return fund or self.default_fund
 
     def _is_flow(self, q: Quantity, start: int) -> bool:
@@ -295,22 +315,25 @@ class _Context:
 
     # basis (§2.4, §7)
     def _basis(self, q: Quantity, s_start: int, prev_end: int, sent: Sentence | None) -> str:
+        """The last basis cue or dated year before the number decides; else the section's."""
         text = self.doc.ntext
-        basis = self._section_basis(sent)
-        found = self.cues.basis.find(text, s_start, q.start)
-        for cue in found:
+        events: list[tuple[int, str]] = []
+        for cue in self.cues.basis.find(text, s_start, q.start):
             if cue.kind == "prior" and self._is_comparison(cue.start):
                 continue
             if cue.kind == "ratio":
-                basis = "planned" if q.type == "MONEY" and q.start - cue.end <= 3 else "actual"
-                continue
-            basis = cue.kind
-        year = self._clause_year(s_start, q.start)
-        if year is not None and self.doc.report_year and year < self.doc.report_year:
-            basis = "prior"
+                near = q.type == "MONEY" and q.start - cue.end <= 3
+                events.append((cue.start, "planned" if near else "actual"))
+            else:
+                events.append((cue.start, cue.kind))
+        for pos, year in self._dated_years(s_start, q.start):
+            if self.doc.report_year and year < self.doc.report_year:
+                events.append((pos, "prior"))
         if self._is_from_figure(q):
-            basis = "prior"
-        return basis
+            return "prior"
+        if events:
+            return max(events)[1]
+        return self._section_basis(sent)
 
     def _section_basis(self, sent: Sentence | None) -> str:
         if sent is not None:
@@ -325,16 +348,18 @@ class _Context:
         before = self.doc.ntext[max(0, pos - 3):pos]
         return any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior)
 
-    def _clause_year(self, start: int, end: int) -> int | None:
-        """A year the sentence dates its figures to (not one it compares with)."""
+    def _dated_years(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Years the sentence dates its figures to (not ones it compares with)."""
         text = self.doc.ntext
+        years = []
         for m in _YEAR.finditer(text, start, end):
-            if text[m.end():m.end() + 1] in "月" or self._is_comparison(m.start()):
+            after = text[m.end():m.end() + 2]
+            if after[:1] == "月" or after.startswith(("以来", "起", "开始")):
                 continue
-            if text[m.end():m.end() + 2].startswith(("以来", "起", "开始")):
+            if self._is_comparison(m.start()):
                 continue
-            return int(m.group(1))
-        return None
+            years.append((m.start(), int(m.group(1))))
+        return years
 
     def _is_from_figure(self, q: Quantity) -> bool:
         text = self.doc.ntext
@@ -383,7 +408,7 @@ class _Context:
         for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
             found = [t for t in term_matcher().find(label) if t.kind == "fund"]
             if found:
-                return self._reduce(found, None) or self.default_fund
+                return self._reduce(found, None, label) or self.default_fund
         heading = self._heading_fund(sent.section if sent else None)
         return heading or self.default_fund
 
