@@ -82,6 +82,7 @@ class _Context:
         self.cues = cues()
         self.terms: dict[int, list[TermMatch]] = {}
         self.entry_fund: dict[int, str | None] = {}
+        self.entry_protected: dict[int, bool] = {}
         self._last: Labels | None = None
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (
@@ -111,16 +112,20 @@ class _Context:
         return None
 
     def _reduce(
-        self, terms: list[TermMatch], current: str | None, text: str | None = None
+        self, terms: list[TermMatch], current: str | None, text: str | None = None,
+        protected: bool = True,
     ) -> str | None:
         for term in terms:
             if term.kind == "fund":
-                current = self.override(self._fund_id(term, text), current)
+                current = self.override(self._fund_id(term, text), current, protected)
+                protected = True  # named in this sentence from here on
         return current
 
-    def override(self, named: str, current: str | None) -> str | None:
-        """A generic fund name keeps the more specific scheme already in context."""
-        if current is not None and self.lex.fund_parent(current) == named:
+    def override(self, named: str, current: str | None, protected: bool = True) -> str | None:
+        """A generic fund name keeps the more specific scheme named by the heading or the
+        same sentence (基本医疗保险 under a 城镇职工基本医疗保险 heading); a scheme merely
+        carried from an earlier sentence gives way."""
+        if protected and current is not None and self.lex.fund_parent(current) == named:
             return current
         return named
 
@@ -128,14 +133,16 @@ class _Context:
         text = self.doc.ntext
         fund: str | None = None
         section: int | None = -1
+        heading: str | None = None
         for i, sent in enumerate(self.doc.sentences):
             self.terms[i] = term_matcher().find(text, sent.start, sent.end)
             if sent.section != section:
                 section = sent.section
-                fund = self._heading_fund(section)
+                fund = heading = self._heading_fund(section)
             self.entry_fund[i] = fund
+            self.entry_protected[i] = fund == heading
             if carry_fund:
-                named = self._reduce(self.terms[i], fund)
+                named = self._reduce(self.terms[i], fund, protected=fund == heading)
                 if named != self.lex.defaults["fund_department"]:
                     fund = named
 
@@ -169,6 +176,8 @@ class _Context:
             if self._is_flow(q, s_start):
                 measure = "level"
         basis = self._basis(q, s_start, prev_end, sent)
+        if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
+            basis = "actual"  # a completion rate reports the result against the plan
         qualifier = q.qualifier or self._qualifier(q, prev_end)
         if metric == "balance_current" and any(
             d in text[s_start:q.start] for d in self.cues.deficit
@@ -297,11 +306,13 @@ class _Context:
     ) -> str:
         none = self.lex.defaults["fund_department"]
         fund = self.entry_fund.get(index) if index is not None else None
+        protected = self.entry_protected.get(index, True) if index is not None else True
         for t in terms:
             if t.end > q.start:
                 break
             if t.kind == "fund":
-                fund = self.override(self._fund_id(t), fund)
+                fund = self.override(self._fund_id(t), fund, protected)
+                protected = True
         if metric_term is not None and metric_term.fund_hint and fund in (None, "all"):
             fund = metric_term.fund_hint
         if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
