@@ -45,10 +45,14 @@ class TermMatcher:
         self.fund_pattern = regex.compile("|".join(regex.escape(a) for a in fund_aliases))
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermMatch]:
+        """Matches in ``text[start:end]``; a fund name right after another fund name is
+        dropped (生育保险医疗保险享受人数: the maternity fund's medical figures)."""
         end = len(text) if end is None else end
-        out = []
+        out: list[TermMatch] = []
         for m in self.pattern.finditer(text, start, end):
             kind, ident = self.lookup[m.group()]
+            if kind == "fund" and out and out[-1].kind == "fund" and out[-1].end == m.start():
+                continue
             hint = None
             if kind == "metric":
                 inner = self.fund_pattern.search(m.group())

@@ -168,7 +168,7 @@ class _Context:
         prev_end = self._previous_quantity_end(q, s_start)
         measure, negate = self._measure(q, prev_end)
         metric_term = self._metric_term(q, terms, measure)
-        metric = metric_term.id if metric_term else self._fallback_metric(q, index)
+        metric = self._line_metric(metric_term) if metric_term else self._fallback_metric(q, index)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
         if fund == none and self.lex.metrics[metric].kind not in ("department", "staff"):
@@ -216,7 +216,10 @@ class _Context:
             if any(c.kind == "ratio_to_plan" for c in earlier):
                 return "ratio_to_plan", False
         last = self._last_change_cue(found, q)
-        if last is None or last.kind == "to_level":
+        if last is not None and last.kind == "to_level":
+            rate = [c for c in found if c.kind == "growth_only" and c.end <= last.start]
+            last = rate[-1] if rate else None  # 降幅达到56.7%: still a growth
+        if last is None:
             return "level", False
         negate = last.text in self.cues.decrease_words or last.text.startswith(("降", "减"))
         if q.type == "PERCENT":
@@ -258,11 +261,13 @@ class _Context:
         metrics = self.lex.metrics
         candidates = [t for t in terms if t.kind == "metric"]
         if q.type in ("PEOPLE", "PERSON_TIMES"):
-            after = [t for t in candidates if 0 <= t.start - q.end <= 3]
+            after = [t for t in candidates if 0 <= t.start - q.end <= 3
+                     and not _CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
             for t in after:
                 if q.type in metrics[t.id].types:
                     return t
-        left = [t for t in candidates if t.end <= q.start]
+        left = [t for t in candidates if t.end <= q.start and not self._inside_cue(t)
+                and not self._in_closed_brackets(t, q)]
         if q.type == "PERCENT" and measure == "level":
             clause_start = self._clause_start(q.start)
             rates = [t for t in left if t.start >= clause_start
@@ -276,6 +281,38 @@ class _Context:
                 continue
             return t
         return None
+
+    def _line_metric(self, term: TermMatch) -> str:
+        """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure."""
+        text = self.doc.ntext
+        word = text[term.start:term.end]
+        lines = self.lex.cues["lines"]
+        if word not in lines["generic"] or term.start == 0:
+            return term.id
+        before = text[max(0, term.start - 4):term.start]
+        if not regex.match(r"\p{Han}", before[-1:]) or before.endswith(tuple(lines["total_prefixes"])):
+            return term.id
+        return lines["generic"][word]
+
+    def _inside_cue(self, term: TermMatch) -> bool:
+        """支出 inside 完成全年预算支出 names the budget, not the metric."""
+        text = self.doc.ntext
+        window = self.cues.measure.find(text, max(0, term.start - 8), min(len(text), term.end + 2))
+        return any(c.kind in ("ratio_to_plan", "plan_difference") and c.start <= term.start
+                   and term.end <= c.end for c in window)
+
+    def _in_closed_brackets(self, term: TermMatch, q: Quantity) -> bool:
+        """A term inside （含…） that closed before the number does not govern it."""
+        between = self.doc.ntext[term.end:q.start]
+        depth = 0
+        for ch in between:
+            if ch in "（(":
+                depth += 1
+            elif ch in "）)":
+                if depth == 0:
+                    return True
+                depth -= 1
+        return False
 
     def _clause_start(self, pos: int) -> int:
         text = self.doc.ntext
@@ -333,8 +370,9 @@ class _Context:
             if cue.kind == "prior" and self._is_comparison(cue.start):
                 continue
             if cue.kind == "ratio":
-                near = q.type == "MONEY" and q.start - cue.end <= 3
-                events.append((cue.start, "planned" if near else "actual"))
+                # 完成全年预算1091628万元: the amount right after the cue is the budget
+                if q.type == "MONEY" and q.start - cue.end <= 3:
+                    events.append((cue.start, "planned"))
             else:
                 events.append((cue.start, cue.kind))
         for pos, year in self._dated_years(s_start, q.start):
