@@ -152,7 +152,9 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
             col_label = header[j] if j < len(header) and header[j] else ""
             if not col_label and rank < len(value_headers):
                 col_label = _value_header(header, rank)
-            group = " ".join(carried[k] for k in labels[:-1] if k < first_value)
+            corner = [header[k] for k in range(min(first_value, len(header)))
+                      if header[k] and not carried[k]]  # 项目资金（万元） above the row labels
+            group = " ".join(corner + [carried[k] for k in labels[:-1] if k < first_value])
             start, end, body = cells[j]
             table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,
                                     texts[own[-1]] if own else ""))

@@ -111,12 +111,22 @@ class _Context:
                 return self._reduce(found, None, sec.title)
         return None
 
+    def _scoping(self, term: TermMatch, text: str | None = None) -> bool:
+        """Whether a fund name sets the scope: not inside （含生育保险）."""
+        source = self.doc.ntext if text is None else text
+        before = source[max(0, term.start - 3):term.start]
+        return term.kind == "fund" and not before.endswith(("含", "包括", "包含"))
+
+    def _carries(self, term: TermMatch) -> bool:
+        """养老保险费 (a premium) names a fund for its own sentence only."""
+        return self.doc.ntext[term.end:term.end + 1] != "费"
+
     def _reduce(
         self, terms: list[TermMatch], current: str | None, text: str | None = None,
         protected: bool = True,
     ) -> str | None:
         for term in terms:
-            if term.kind == "fund":
+            if self._scoping(term, text):
                 current = self.override(self._fund_id(term, text), current, protected)
                 protected = True  # named in this sentence from here on
         return current
@@ -142,7 +152,8 @@ class _Context:
             self.entry_fund[i] = fund
             self.entry_protected[i] = fund == heading
             if carry_fund:
-                named = self._reduce(self.terms[i], fund, protected=fund == heading)
+                carrying = [t for t in self.terms[i] if self._carries(t)]
+                named = self._reduce(carrying, fund, protected=fund == heading)
                 if named != self.lex.defaults["fund_department"]:
                     fund = named
 
@@ -173,8 +184,8 @@ class _Context:
         none = self.lex.defaults["fund_department"]
         if fund == none and self.lex.metrics[metric].kind not in ("department", "staff"):
             metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
-            if self._is_flow(q, s_start):
-                measure = "level"
+            if measure == "change" and self._is_flow(q, s_start):
+                measure = "level"  # 新增就业X人: a flow, not a change of a stock
         basis = self._basis(q, s_start, prev_end, sent)
         if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
             basis = "actual"  # a completion rate reports the result against the plan
@@ -201,8 +212,11 @@ class _Context:
         if between.strip() in _LIST_SEPARATORS and self._last is not None:
             return self._last.measure, self._last.negate  # 分别增加45人次、51人次
         found = self.cues.measure.find(text, prev_end, q.start)
-        found = [c for c in found if len(c.text) > 1 or q.start - c.end <= _SHORT_CUE_REACH]
+        found = [c for c in found if len(c.text) > 1 or c.kind not in ("increase", "decrease")
+                 or q.start - c.end <= _SHORT_CUE_REACH]
         kinds = {c.kind for c in found}
+        if not found and between.startswith(_LIST_SEPARATORS) and self._last is not None:
+            return self._last.measure, self._last.negate  # 占企业总数的X%、减免金额的Y%
         if q.type == "PERCENT" and any(p.search(between) for p in self.cues.ratio_patterns):
             kinds.add("ratio_to_plan")
         if "share" in kinds and q.type == "PERCENT":
@@ -347,7 +361,7 @@ class _Context:
         for t in terms:
             if t.end > q.start:
                 break
-            if t.kind == "fund":
+            if self._scoping(t):
                 fund = self.override(self._fund_id(t), fund, protected)
                 protected = True
         if metric_term is not None and metric_term.fund_hint and fund in (None, "all"):
@@ -378,6 +392,8 @@ class _Context:
         for pos, year in self._dated_years(s_start, q.start):
             if self.doc.report_year and year < self.doc.report_year:
                 events.append((pos, "prior"))
+            elif self.doc.report_year:
+                events.append((pos, self._section_basis(sent)))  # 增加到2020年的Y
         if self._is_from_figure(q):
             return "prior"
         if events:
