@@ -137,8 +137,9 @@ def _is_budget(text: str) -> bool:
     """A budget statement (预算编报说明, 预算按险种分别编制): figures default to planned."""
     genre = load_lexicon().cues["genre"]
     head = text[:200]
+    title = next((line for line in head.split("\n") if line.strip()), "")
     return any(c in head for c in genre["budget"]) and not any(
-        c in head for c in genre["not_budget"]
+        c in title for c in genre["not_budget"]
     )
 
 

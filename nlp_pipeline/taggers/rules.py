@@ -180,11 +180,13 @@ class _Context:
         measure, negate = self._measure(q, prev_end)
         metric_term = self._metric_term(q, terms, measure)
         metric = self._line_metric(metric_term) if metric_term else self._fallback_metric(q, index)
+        if metric_term is not None:
+            metric = self._subaccount_metric(metric_term, metric, terms)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
         if fund == none and self.lex.metrics[metric].kind not in ("department", "staff"):
             metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
-            if measure == "change" and self._is_flow(q, s_start):
+            if measure == "change" and self._is_flow(q, prev_end):
                 measure = "level"  # 新增就业X人: a flow, not a change of a stock
         basis = self._basis(q, s_start, prev_end, sent)
         if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
@@ -308,6 +310,15 @@ class _Context:
             return term.id
         return lines["generic"][word]
 
+    def _subaccount_metric(self, term: TermMatch, metric: str, terms: list[TermMatch]) -> str:
+        """当年结余X，其中：统筹基金结余Y — Y is a part of the current balance."""
+        word = self.doc.ntext[term.start:term.end]
+        if word not in self.lex.cues["lines"]["subaccount"]:
+            return metric
+        heads = [t for t in terms if t.kind == "metric" and t.end <= term.start
+                 and t.id in ("balance_current", "balance_cumulative")]
+        return heads[-1].id if heads else metric
+
     def _inside_cue(self, term: TermMatch) -> bool:
         """支出 inside 完成全年预算支出 names the budget, not the metric."""
         text = self.doc.ntext
@@ -430,7 +441,8 @@ class _Context:
         text = self.doc.ntext
         before = text[max(0, q.start - 8):q.start]
         after = text[q.end:q.end + 4]
-        to_level = ("提高至", "提高到", "增加到", "增加至", "增至", "调整为", "调整至", "降至", "下降到", "下降至")
+        to_level = ("提高至", "提高到", "增加到", "增加至", "增至", "调整为", "调整至", "降至", "下降到",
+                    "下降至", "降低至", "降低到", "减少到", "减少至")
         return any(f in before for f in self.cues.from_prior) and after.startswith(to_level)
 
     # qualifier (§2.5)
