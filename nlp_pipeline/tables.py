@@ -71,7 +71,7 @@ def build_tables(
         above = [line for line in above if line]
         cell_texts = [c[2] for _, cells in rows for c in cells]
         unit = _unit_of(cell_texts) or _unit_of(above)
-        title = next((t for t in reversed(above) if not UNIT_LINE.search(t)), "")
+        title = " ".join(t for t in above if not UNIT_LINE.search(t))
         table = Table(lines[first][0], lines[stop - 1][1], unit, title, section)
         single = [cells for _, cells in rows if any(c[2] for c in cells)]
         if single and sum(len([c for c in cells if c[2]]) <= 1 for cells in single) > len(single) * 0.8:
@@ -142,19 +142,20 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
                 header = texts
             continue
         first_value = min(numeric)
-        carried = [_carry(carried, j, t, first_value) if j not in numeric else ""
+        current = [_carry(carried, j, t, first_value) if j not in numeric else ""
                    for j, t in enumerate(texts)]
+        carried = [t if j < first_value else "" for j, t in enumerate(current)]
         value_headers = [h for h in header if h]
         for rank, j in enumerate(sorted(numeric)):
-            labels = [k for k in range(j) if k not in numeric and carried[k]]
+            labels = [k for k in range(j) if k not in numeric and current[k]]
             own = [k for k in labels if texts[k]]
-            row_label = carried[labels[-1]] if labels else ""
+            row_label = current[labels[-1]] if labels else ""
             col_label = header[j] if j < len(header) and header[j] else ""
             if not col_label and rank < len(value_headers):
                 col_label = _value_header(header, rank)
             corner = [header[k] for k in range(min(first_value, len(header)))
-                      if header[k] and not carried[k]]  # 项目资金（万元） above the row labels
-            group = " ".join(corner + [carried[k] for k in labels[:-1] if k < first_value])
+                      if header[k] and not current[k]]  # 项目资金（万元） above the row labels
+            group = " ".join(corner + [current[k] for k in labels[:-1] if k < first_value])
             start, end, body = cells[j]
             table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,
                                     texts[own[-1]] if own else ""))

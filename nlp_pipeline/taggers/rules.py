@@ -491,6 +491,7 @@ class _Context:
 
     def _cell_metric(self, q: Quantity, labels: list[str], measure: str) -> str:
         metrics = self.lex.metrics
+        fallback = None
         for label in labels:
             found = [t for t in term_matcher().find(label) if t.kind == "metric"]
             for t in reversed(found):
@@ -499,8 +500,12 @@ class _Context:
                     if spec.kind == "rate":
                         return t.id
                     continue
-                if q.type in spec.types and spec.kind != "rate":
+                if q.type in spec.types and spec.kind == "other":
+                    fallback = fallback or t.id
+                elif q.type in spec.types and spec.kind != "rate":
                     return t.id
+        if fallback:
+            return fallback
         if q.type == "PERSON_TIMES":
             return "benefit_person_times"
         return self.lex.defaults["metric"]
