@@ -72,6 +72,7 @@ def cues() -> Cues:
         basis=CueSet({
             "ratio": m["ratio_to_plan"], "prior": data["basis"]["prior"],
             "actual": data["basis"]["actual"], "planned": data["basis"]["planned"],
+            "neutral": data["basis"]["neutral"],
         }),
         qualifier_before=CueSet(q["before"]),
         qualifier_after=CueSet(q["after"]),

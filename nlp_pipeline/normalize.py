@@ -33,6 +33,9 @@ _HEADING_START = regex.compile(
 )
 #: A line shorter than this is a title, a table cell or a list item, not a wrapped line.
 MIN_WRAPPED_LINE = 20
+#: A line ending in a number (and maybe a multiplier). Searched right to left (``(?r)``)
+#: so a line of 200 000 digits costs one pass, not one pass per starting digit.
+_ENDS_IN_NUMBER = regex.compile(r"(?r)\d[\d.,]*\s*[万亿萬億百千]?$")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def _is_wrap(line: str, following: str) -> bool:
     head, tail = line.rstrip(), following.lstrip()
     if not head or not tail:
         return False
-    if regex.search(r"\d[\d.,]*\s*[万亿萬億百千]?$", head) and tail[0] in _UNIT_START:
+    if tail[0] in _UNIT_START and _ENDS_IN_NUMBER.search(head):
         return True  # a number cut from its unit: "1781.86 万\n元"
     if len(head.strip()) < MIN_WRAPPED_LINE or head[-1] in _TERMINAL or head[-1] in "）)":
         return False
@@ -126,20 +129,41 @@ def _deleted_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def _map_text(text: str) -> str:
+    """``_map_char`` applied to every character, neighbours taken from the original.
+
+    A regex finds the few characters that change, so the common ones (Chinese text,
+    digits, ``，``) never reach Python code; the result has the same length as ``text``.
+    """
+
+    def replace(m: regex.Match) -> str:
+        pos = m.start()
+        return _map_char(m.group(), text[pos - 1] if pos else "", text[pos + 1:pos + 2])
+
+    return _changed_pattern().sub(replace, text)
+
+
+@cache
+def _changed_pattern() -> regex.Pattern:
+    """Every character ``_map_char`` may change (full-width forms, the one-to-one
+    replacements, traditional characters); the rest are copied as they are."""
+    chars = "".join(_CHAR_MAP) + "".join(traditional_to_simplified())
+    return regex.compile("[\uff01-\uff5e,.%s]" % regex.escape(chars))
+
+
 def normalize_text(text: str) -> Normalized:
-    """Normalize characters one by one and drop line breaks that only wrap a line."""
-    out: list[str] = []
+    """Normalize characters one by one and drop line breaks that only wrap a line.
+
+    Works on whole slices between the dropped ranges (not a loop per character), so a
+    document of tens of megabytes costs a few copies of its text plus the offset map.
+    """
+    mapped = _map_text(text)
+    pieces: list[str] = []
     index = array("l")
-    cuts = iter(_deleted_ranges(text) + [(len(text) + 1, len(text) + 1)])
-    cut_start, cut_end = next(cuts)
-    for pos, ch in enumerate(text):
-        if pos >= cut_end:
-            cut_start, cut_end = next(cuts)
-        if cut_start <= pos < cut_end:
-            continue
-        prev = text[pos - 1] if pos else ""
-        nxt = text[pos + 1] if pos + 1 < len(text) else ""
-        out.append(_map_char(ch, prev, nxt))
-        index.append(pos)
+    pos = 0
+    for start, end in [*_deleted_ranges(text), (len(text), len(text))]:
+        pieces.append(mapped[pos:start])
+        index.extend(range(pos, start))
+        pos = end
     index.append(len(text))
-    return Normalized("".join(out), index)
+    return Normalized("".join(pieces), index)

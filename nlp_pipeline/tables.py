@@ -138,7 +138,7 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
             for j, (start, end, body) in enumerate(cells):
                 if _is_prose(body) and j < len(header) and header[j]:
                     table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
-            if len([t for t in texts if t]) >= 2:
+            if _is_header(texts):
                 header = texts
             continue
         first_value = min(numeric)
@@ -162,6 +162,17 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
         for j, (start, end, body) in enumerate(cells):
             if _is_prose(body) and j < len(header) and header[j]:
                 table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+
+
+HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金额", "合计", "年", "数", "值",
+               "科目", "单位", "类别", "险种", "情况", "目标")
+
+
+def _is_header(texts: list[str]) -> bool:
+    """A row of short column names (指标值, 全年执行数), not a row of text answers."""
+    filled = [t for t in texts if t]
+    return (len(filled) >= 2 and all(len(t) <= 25 for t in filled)
+            and any(cue in t for t in filled for cue in HEADER_CUES))
 
 
 def _carry(carried: list[str], j: int, text: str, first_value: int) -> str:

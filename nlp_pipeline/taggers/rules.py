@@ -392,7 +392,11 @@ class _Context:
         text = self.doc.ntext
         events: list[tuple[int, str]] = []
         for cue in self.cues.basis.find(text, s_start, q.start):
+            if cue.kind == "neutral":
+                continue
             if cue.kind == "prior" and self._is_comparison(cue.start):
+                if q.start - cue.end <= 1:
+                    events.append((cue.start, "prior"))  # 较上年7.71万人增加…: the base figure
                 continue
             if cue.kind == "ratio":
                 # 完成全年预算1091628万元: the amount right after the cue is the budget
@@ -430,8 +434,8 @@ class _Context:
         years = []
         for m in _YEAR.finditer(text, start, end):
             after = text[m.end():m.end() + 2]
-            if after[:1] == "月" or after.startswith(("以来", "起", "开始")):
-                continue
+            if regex.match(r"\d{0,2}月|以来|起|开始", after):
+                continue  # a date (2018年1月1日起), not the period a figure belongs to
             if self._is_comparison(m.start()):
                 continue
             years.append((m.start(), int(m.group(1))))
@@ -538,7 +542,7 @@ class _Context:
         return None
 
     def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
-        labels = [cell.col_label, cell.group_label, cell.left_label]
+        labels = [cell.left_label, cell.col_label, cell.group_label]
         if measure != "ratio_to_plan":
             labels.append(cell.row_label)
         for label in labels:
