@@ -399,8 +399,9 @@ class _Context:
                     events.append((cue.start, "prior"))  # 较上年7.71万人增加…: the base figure
                 continue
             if cue.kind == "ratio":
-                # 完成全年预算1091628万元: the amount right after the cue is the budget
-                if q.type == "MONEY" and q.start - cue.end <= 3:
+                # 完成全年预算1091628万元, 完成年度目标任务7900人: the figure right after
+                # the cue is the plan itself
+                if q.type != "PERCENT" and q.start - cue.end <= 3:
                     events.append((cue.start, "planned"))
             else:
                 events.append((cue.start, cue.kind))
