@@ -144,16 +144,19 @@ class _Context:
         fund: str | None = None
         section: int | None = -1
         heading: str | None = None
+        last: str | None = None  # the fund at the end of the previous sentence, `none` too
         for i, sent in enumerate(self.doc.sentences):
             self.terms[i] = term_matcher().find(text, sent.start, sent.end)
             if sent.section != section:
                 section = sent.section
                 fund = heading = self._heading_fund(section)
-            self.entry_fund[i] = fund
+            breakdown = text[sent.start:sent.end].lstrip().startswith("其中")
+            self.entry_fund[i] = last if breakdown and i and last else fund
             self.entry_protected[i] = fund == heading
             if carry_fund:
                 carrying = [t for t in self.terms[i] if self._carries(t)]
-                named = self._reduce(carrying, fund, protected=fund == heading)
+                named = self._reduce(carrying, self.entry_fund[i], protected=fund == heading)
+                last = named
                 if named != self.lex.defaults["fund_department"]:
                     fund = named
 
@@ -322,7 +325,7 @@ class _Context:
     def _inside_cue(self, term: TermMatch) -> bool:
         """支出 inside 完成全年预算支出 names the budget, not the metric."""
         text = self.doc.ntext
-        window = self.cues.measure.find(text, max(0, term.start - 8), min(len(text), term.end + 2))
+        window = self.cues.measure.find(text, max(0, term.start - 8), min(len(text), term.end + 12))
         return any(c.kind in ("ratio_to_plan", "plan_difference") and c.start <= term.start
                    and term.end <= c.end for c in window)
 
@@ -350,10 +353,11 @@ class _Context:
     def _fallback_metric(self, q: Quantity, index: int | None) -> str:
         if q.type == "PERSON_TIMES":
             return "benefit_person_times"
-        if q.type in ("MONEY", "PERCENT") and index is not None and index > 0:
+        if index is not None and index > 0:
             prev = self.doc.sentences[index - 1]
             sent = self.doc.sentences[index]
-            if prev.section == sent.section and not self.terms.get(index):
+            own = [t for t in self.terms.get(index, []) if t.kind == "metric" and t.end <= q.start]
+            if prev.section == sent.section and not own:
                 earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
                            and q.type in self.lex.metrics[t.id].types
                            and self.lex.metrics[t.id].kind != "rate"]
