@@ -139,6 +139,8 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
                 if _is_prose(body) and j < len(header) and header[j]:
                     table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
             if _is_header(texts):
+                if not header:  # the first header row often names the table's subject
+                    table.title = " ".join([table.title, *[t for t in texts if t]]).strip()
                 header = texts
             continue
         first_value = min(numeric)

@@ -187,7 +187,8 @@ class _Context:
             metric = self._subaccount_metric(metric_term, metric, terms)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
-        if fund == none and self.lex.metrics[metric].kind not in ("department", "staff"):
+        if (fund == none and self.doc.genre != "department"
+                and self.lex.metrics[metric].kind not in ("department", "staff")):
             metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
             if measure == "change" and self._is_flow(q, prev_end):
                 measure = "level"  # 新增就业X人: a flow, not a change of a stock
@@ -547,9 +548,9 @@ class _Context:
         return None
 
     def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
-        labels = [cell.left_label, cell.col_label, cell.group_label]
-        if measure != "ratio_to_plan":
-            labels.append(cell.row_label)
+        labels = [cell.col_label, cell.group_label]
+        if measure != "ratio_to_plan":  # 预算完成率 in a row label names the measure, not the basis
+            labels = [cell.col_label, cell.left_label, cell.group_label, cell.row_label]
         for label in labels:
             if not label:
                 continue
