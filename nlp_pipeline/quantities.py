@@ -73,6 +73,8 @@ class QuantityMatcher:
         unit = m.group("unit")
         if self._blocked(text, m.start(), m.end(), unit):
             return None
+        if regex.match(r"\d[：:]", text[max(0, m.start() - 2):m.start()]):
+            return None  # 11:58:28 人阅读: the seconds of a time stamp
         number = parse_arabic(m.group("num"))
         if m.group("sign") == "-":
             number = -number
