@@ -70,6 +70,8 @@ class Lexicon:
     units: dict[str, Unit]
     cues: dict[str, dict] = field(default_factory=dict)
     ambiguous_funds: tuple[dict, ...] = ()
+    fund_hint_prefixes: dict[str, str] = field(default_factory=dict)
+    coordination: dict[str, list[str]] = field(default_factory=dict)
 
     def labels(self, field_name: str) -> tuple[str, ...]:
         """The allowed ids of a record field (``type``, ``fund``, ``metric`` …)."""
@@ -117,4 +119,6 @@ def load_lexicon() -> Lexicon:
         units=units,
         cues=_load("cues.toml"),
         ambiguous_funds=tuple(fund_data.get("ambiguous", ())),
+        fund_hint_prefixes=dict(fund_data.get("hint_prefixes", {})),
+        coordination=dict(fund_data.get("coordination", {})),
     )

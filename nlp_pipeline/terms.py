@@ -43,6 +43,7 @@ class TermMatcher:
             (a for a, (k, _) in self.lookup.items() if k == "fund"), key=len, reverse=True
         )
         self.fund_pattern = regex.compile("|".join(regex.escape(a) for a in fund_aliases))
+        self.hint_prefixes = lex.fund_hint_prefixes
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermMatch]:
         """Matches in ``text[start:end]``; a fund name right after another fund name is
@@ -58,6 +59,9 @@ class TermMatcher:
                 inner = self.fund_pattern.search(m.group())
                 if inner:
                     hint = self.lookup[inner.group()][1]
+                else:
+                    hint = next((f for p, f in self.hint_prefixes.items()
+                                 if m.group().startswith(p)), None)
             out.append(TermMatch(m.start(), m.end(), kind, ident, hint))
         return out
 

@@ -101,7 +101,20 @@ class _Context:
 
     def _fund_id(self, term: TermMatch, text: str | None = None) -> str:
         source = self.doc.ntext if text is None else text
-        return self.resolved.get(source[term.start:term.end], term.id)
+        fund = self.resolved.get(source[term.start:term.end], term.id)
+        return self._coordinated(fund, source[max(0, term.start - 8):term.start])
+
+    def _coordinated(self, fund: str, before: str) -> str:
+        """城镇职工和城乡居民基本养老保险 → pension; 失业、工伤保险 → all."""
+        coord = self.lex.coordination
+        if not coord or not before.endswith(tuple(coord["joiners"])):
+            return fund
+        head = before[:-1]
+        if head.endswith(tuple(coord["same_family"])):
+            return self.lex.fund_parent(fund) or fund
+        if head.endswith(tuple(coord["other_family"])):
+            return self.lex.defaults["fund_aggregate"]
+        return fund
 
     # ---- fund carrying (§2.1) ----
     def _heading_fund(self, section: int | None) -> str | None:
