@@ -8,6 +8,8 @@ Patterns use possessive quantifiers, so detection stays linear on pathological i
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from .document import Cell, Document, Quantity
@@ -169,16 +171,16 @@ def _table_quantities(doc: Document, taken: list[Quantity]) -> list[Quantity]:
 def detect_quantities(doc: Document) -> Document:
     """Fill ``doc.quantities`` (prose and table cells), sorted by position."""
     found = matcher().find(doc.ntext)
+    cells = sorted((c for t in doc.tables for c in t.cells), key=lambda c: c.start)
+    starts = [c.start for c in cells]
     for q in found:
-        q.cell = _cell_containing(doc, q.start)
+        q.cell = _cell_containing(cells, starts, q.start)
     found += _table_quantities(doc, found)
     found.sort(key=lambda q: q.start)
     doc.quantities = found
     return doc
 
 
-def _cell_containing(doc: Document, pos: int) -> Cell | None:
-    for table in doc.tables:
-        if table.start <= pos < table.end:
-            return next((c for c in table.cells if c.start <= pos < c.end), None)
-    return None
+def _cell_containing(cells: list[Cell], starts: list[int], pos: int) -> Cell | None:
+    i = bisect.bisect_right(starts, pos) - 1
+    return cells[i] if i >= 0 and pos < cells[i].end else None

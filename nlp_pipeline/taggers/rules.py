@@ -15,6 +15,7 @@ Each decision follows a guideline section and reads only data from ``lexicons/``
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -84,6 +85,9 @@ class _Context:
         self.entry_fund: dict[int, str | None] = {}
         self.entry_protected: dict[int, bool] = {}
         self._last: Labels | None = None
+        self.starts = [q.start for q in doc.quantities]
+        self.ends = [q.end for q in doc.quantities]
+        self.table_of = {id(c): t for t in doc.tables for c in t.cells}
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
@@ -216,13 +220,9 @@ class _Context:
         return Labels(fund, metric, measure, basis, qualifier, negate)
 
     def _previous_quantity_end(self, q: Quantity, floor: int) -> int:
-        prev = floor
-        for other in self.doc.quantities:
-            if other.start >= q.start:
-                break
-            if other.end > prev:
-                prev = other.end
-        return prev
+        """End of the quantity before ``q`` (quantities are sorted and do not overlap)."""
+        i = bisect.bisect_left(self.starts, q.start) - 1
+        return max(floor, self.doc.quantities[i].end) if i >= 0 else floor
 
     # measure (§2.3)
     def _measure(self, q: Quantity, prev_end: int) -> tuple[str, bool]:
@@ -261,11 +261,9 @@ class _Context:
 
     def _segment_before(self, pos: int) -> list[Cue]:
         """Cues before the quantity that ends at ``pos`` (for 完成预算X万元的Y%)."""
-        start = pos
-        for other in self.doc.quantities:
-            if other.end == pos:
-                start = other.start
-                break
+        i = bisect.bisect_left(self.ends, pos)
+        found = i < len(self.ends) and self.ends[i] == pos
+        start = self.doc.quantities[i].start if found else pos
         line_start = self.doc.ntext.rfind("\n", 0, start) + 1
         return self.cues.measure.find(self.doc.ntext, max(line_start, start - 20), start)
 
@@ -489,7 +487,7 @@ class _Context:
     def _label_cell(
         self, q: Quantity, cell: Cell, sent: Sentence | None, terms: list[TermMatch]
     ) -> Labels:
-        table = next(t for t in self.doc.tables if t.start <= cell.start < t.end)
+        table = self.table_of[id(cell)]
         labels = [cell.col_label, cell.row_label, cell.group_label, cell.left_label, table.title]
         fund = self._cell_fund(cell, table.title, sent)
         measure, negate = self._cell_measure(q, cell)
