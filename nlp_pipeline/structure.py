@@ -48,6 +48,19 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def item_level(line: str) -> int | None:
+    """The level of a numbered paragraph (``2.预算支出执行目标95%以上，…。``).
+
+    Such an item is body text, but it ends the item before it: a fund named in item 1
+    must not carry into item 2.
+    """
+    stripped = line.strip().lstrip("-•·* ")
+    for level, marker in enumerate(HEADING_MARKERS):
+        if marker.match(stripped):
+            return level
+    return None
+
+
 def section_kind(title: str) -> str:
     cues = load_lexicon().cues["section"]
     if any(cue in title for cue in cues["result"]):
@@ -86,12 +99,15 @@ def structure(doc: Document) -> Document:
         if not line.strip():
             continue
         level = heading_level(line)
-        if level is not None:
-            while stack and doc.sections[stack[-1]].level >= level:
+        item = item_level(line) if level is None else None
+        if level is not None or item is not None:
+            depth = level if level is not None else item
+            while stack and doc.sections[stack[-1]].level >= depth:
                 doc.sections[stack.pop()].end = start
             parent = stack[-1] if stack else None
-            doc.sections.append(Section(line.strip(), level, start, len(text), parent,
-                                        section_kind(line)))
+            title = line.strip() if level is not None else ""
+            doc.sections.append(Section(title, depth, start, len(text), parent,
+                                        section_kind(title)))
             current = len(doc.sections) - 1
             stack.append(current)
         _add_sentences(doc, start, end, current)

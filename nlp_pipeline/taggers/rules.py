@@ -202,6 +202,7 @@ class _Context:
         metric = self._line_metric(metric_term) if metric_term else self._fallback_metric(q, index)
         if metric_term is not None:
             metric = self._subaccount_metric(metric_term, metric, terms)
+            metric = self._unnamed_item(q, metric_term, metric, prev_end)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
         if (fund == none and self.doc.genre != "department"
@@ -324,6 +325,28 @@ class _Context:
         if not regex.match(r"\p{Han}", before[-1:]) or before.endswith(tuple(lines["total_prefixes"])):
             return term.id
         return lines["generic"][word]
+
+    def _unnamed_item(self, q: Quantity, term: TermMatch, metric: str, prev_end: int) -> str:
+        """…丧葬抚恤金支出13万元，价格临时补贴60万元: an item the lexicon does not name,
+        listed after another one, is a line of its own (§7: other_expenditure/other_income)."""
+        if q.type != "MONEY" or term.end > prev_end or prev_end <= 0:
+            return metric
+        text = self.doc.ntext
+        between = text[prev_end:q.start]
+        words = regex.sub(r"[\p{P}\s\d]|其中|分别|包括", "", between)
+        if len(regex.findall(r"\p{Han}", words)) < 2 or _YEAR.search(between):
+            return metric
+        if term_matcher().find(text, prev_end, q.start):
+            return metric
+        if (self.cues.measure.find(text, prev_end, q.start)
+                or self.cues.basis.find(text, prev_end, q.start)
+                or self.cues.qualifier_before.find(text, prev_end, q.start)):
+            return metric
+        if metric.endswith("_expenditure") or metric == "expenditure_total":
+            return "other_expenditure"
+        if metric.endswith("_income") or metric == "income_total":
+            return "other_income"
+        return metric
 
     def _subaccount_metric(self, term: TermMatch, metric: str, terms: list[TermMatch]) -> str:
         """当年结余X，其中：统筹基金结余Y — Y is a part of the current balance."""
