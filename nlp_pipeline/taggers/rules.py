@@ -91,9 +91,16 @@ class _Context:
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
-            else self.lex.defaults["fund_aggregate"]
+            else self._title_fund() or self.lex.defaults["fund_aggregate"]
         )
         self._carry(carry_fund)
+
+    def _title_fund(self) -> str | None:
+        """A report whose title names one fund (…工伤保险基金运行情况) is about that fund."""
+        text = self.doc.ntext
+        title = next((line for line in text[:300].split("\n") if line.strip()), "")
+        funds = {t.id for t in term_matcher().find(title) if t.kind == "fund"}
+        return funds.pop() if len(funds) == 1 else None
 
     def _resolve_ambiguous(self) -> dict[str, str]:
         """Document-dependent readings of names like 基本医疗保险 (funds.toml [[ambiguous]])."""
@@ -205,6 +212,9 @@ class _Context:
             metric = self._unnamed_item(q, metric_term, metric, prev_end)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
+        if (fund == none and self.doc.genre == "department" and q.type == "PEOPLE"
+                and self.lex.metrics[metric].kind == "people"):
+            metric = "staff"  # a department's own people (§2.2 staff)
         if (fund == none and self.doc.genre != "department"
                 and self.lex.metrics[metric].kind not in ("department", "staff")):
             metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
