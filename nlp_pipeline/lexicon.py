@@ -72,6 +72,7 @@ class Lexicon:
     ambiguous_funds: tuple[dict, ...] = ()
     fund_hint_prefixes: dict[str, str] = field(default_factory=dict)
     coordination: dict[str, list[str]] = field(default_factory=dict)
+    reference_only: frozenset[str] = frozenset()
 
     def labels(self, field_name: str) -> tuple[str, ...]:
         """The allowed ids of a record field (``type``, ``fund``, ``metric`` …)."""
@@ -121,4 +122,5 @@ def load_lexicon() -> Lexicon:
         ambiguous_funds=tuple(fund_data.get("ambiguous", ())),
         fund_hint_prefixes=dict(fund_data.get("hint_prefixes", {})),
         coordination=dict(fund_data.get("coordination", {})),
+        reference_only=frozenset(fund_data.get("reference_only", {}).get("aliases", ())),
     )

@@ -139,7 +139,9 @@ class _Context:
         """Whether a fund name sets the scope: not inside （含生育保险）."""
         source = self.doc.ntext if text is None else text
         before = source[max(0, term.start - 3):term.start]
-        return term.kind == "fund" and not before.endswith(("含", "包括", "包含"))
+        if term.kind != "fund" or source[term.start:term.end] in self.lex.reference_only:
+            return False
+        return not before.endswith(("含", "包括", "包含"))
 
     def _carries(self, term: TermMatch) -> bool:
         """养老保险费 (a premium) names a fund for its own sentence only."""
@@ -424,8 +426,13 @@ class _Context:
             if self._scoping(t):
                 fund = self.override(self._fund_id(t), fund, protected)
                 protected = True
-        if metric_term is not None and metric_term.fund_hint and fund in (None, "all"):
-            fund = metric_term.fund_hint
+        hints = [t.fund_hint for t in terms if t.kind == "metric" and t.fund_hint
+                 and t.end <= q.start and t.start >= self._clause_start(q.start) - 12]
+        if metric_term is not None and metric_term.fund_hint:
+            hints.append(metric_term.fund_hint)
+        for hint in hints[-1:]:
+            if fund in (None, "all") or self.lex.fund_parent(hint) == fund:
+                fund = hint  # 企业离退休人员, 医疗保险待遇支出: the term names its fund
         if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
             return none
         if fund is None and metric == self.lex.defaults["metric"]:
