@@ -336,6 +336,10 @@ class _Context:
         before = text[max(0, term.start - 4):term.start]
         if not regex.match(r"\p{Han}", before[-1:]) or before.endswith(tuple(lines["total_prefixes"])):
             return term.id
+        named = [t for t in term_matcher().find(text, max(0, term.start - 16), term.start)
+                 if t.kind == "metric" and t.end == term.start]
+        if named:
+            return named[-1].id  # 因公出国（境）费 + 支出: the line named just before
         return lines["generic"][word]
 
     def _unnamed_item(self, q: Quantity, term: TermMatch, metric: str, prev_end: int) -> str:
