@@ -1,0 +1,27 @@
+"""Labels the rules produce for one quantity, and the patterns several rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+#: A year a figure may be dated to: 2018年, 2014末.
+YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年|末)")
+CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、]")
+#: Single-character verbs (多, 增, 减 …) count only right before the number.
+SHORT_CUE_REACH = 2
+QUALIFIER_REACH = 4
+LIST_SEPARATORS = ("、", "和", "及", "与")
+
+
+@dataclass
+class Labels:
+    """The labels of one mention; ``negate`` signs a decrease by meaning (§1.2)."""
+
+    fund: str
+    metric: str
+    measure: str
+    basis: str
+    qualifier: str
+    negate: bool = False

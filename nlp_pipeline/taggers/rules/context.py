@@ -1,0 +1,96 @@
+"""Per-document state shared by the label rules, and the dispatch for one quantity."""
+
+from __future__ import annotations
+
+import bisect
+
+from ...cues import cues
+from ...document import Document, Quantity, Sentence
+from ...lexicon import load_lexicon
+from ...terms import TermMatch
+from .bases import BasisRules
+from .cells import CellRules
+from .common import CLAUSE_BREAK, Labels
+from .funds import FundRules
+from .measures import MeasureRules
+from .metrics import MetricRules
+
+
+class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
+    """Term matches per sentence, the fund carried into each, and quantity positions."""
+
+    def __init__(self, doc: Document, carry_fund: bool) -> None:
+        self.doc = doc
+        self.lex = load_lexicon()
+        self.cues = cues()
+        self.terms: dict[int, list[TermMatch]] = {}
+        self.entry_fund: dict[int, str | None] = {}
+        self.entry_protected: dict[int, bool] = {}
+        self._last: Labels | None = None
+        self.starts = [q.start for q in doc.quantities]
+        self.ends = [q.end for q in doc.quantities]
+        self.table_of = {id(c): t for t in doc.tables for c in t.cells}
+        self.resolved = self._resolve_ambiguous()
+        self.default_fund = (
+            self.lex.defaults["fund_department"] if doc.genre == "department"
+            else self._title_fund() or self.lex.defaults["fund_aggregate"]
+        )
+        self._carry(carry_fund)
+
+    def label(self, q: Quantity) -> Labels:
+        index = self.doc.sentence_index(q.start)
+        sent = self.doc.sentences[index] if index is not None else None
+        terms = self.terms.get(index, []) if index is not None else []
+        if q.cell is not None and not q.cell.is_text:
+            labels = self._label_cell(q, q.cell, sent, terms)
+        else:
+            labels = self._label_prose(q, sent, terms, index)
+            if q.cell is not None:
+                labels.basis = self._column_basis(q.cell) or labels.basis
+        self._last = labels
+        return labels
+
+    def _label_prose(
+        self, q: Quantity, sent: Sentence | None, terms: list[TermMatch], index: int | None
+    ) -> Labels:
+        text = self.doc.ntext
+        s_start = sent.start if sent else max(0, q.start - 60)
+        prev_end = self._previous_quantity_end(q, s_start)
+        measure, negate = self._measure(q, prev_end)
+        metric_term = self._metric_term(q, terms, measure)
+        metric = self._line_metric(metric_term) if metric_term else self._fallback_metric(q, index)
+        if metric_term is not None:
+            metric = self._subaccount_metric(metric_term, metric, terms)
+            metric = self._unnamed_item(q, metric_term, metric, prev_end)
+        fund = self._fund(q, terms, index, metric_term, metric)
+        none = self.lex.defaults["fund_department"]
+        if (fund == none and self.doc.genre == "department" and q.type == "PEOPLE"
+                and self.lex.metrics[metric].kind == "people"):
+            metric = "staff"  # a department's own people (§2.2 staff)
+        if (fund == none and self.doc.genre != "department"
+                and self.lex.metrics[metric].kind not in ("department", "staff")):
+            metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
+            if measure == "change" and self._is_flow(q, prev_end):
+                measure = "level"  # 新增就业X人: a flow, not a change of a stock
+        basis = self._basis(q, s_start, prev_end, sent)
+        if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
+            basis = "actual"  # a completion rate reports the result against the plan
+        qualifier = q.qualifier or self._qualifier(q, prev_end)
+        if metric == "balance_current" and any(
+            d in text[s_start:q.start] for d in self.cues.deficit
+        ):
+            negate = True
+        return Labels(fund, metric, measure, basis, qualifier, negate)
+
+    def _previous_quantity_end(self, q: Quantity, floor: int) -> int:
+        """End of the quantity before ``q`` (quantities are sorted and do not overlap)."""
+        i = bisect.bisect_left(self.starts, q.start) - 1
+        return max(floor, self.doc.quantities[i].end) if i >= 0 else floor
+
+    def _clause_start(self, pos: int) -> int:
+        text = self.doc.ntext
+        line_start = text.rfind("\n", 0, pos) + 1
+        for i in range(pos - 1, line_start - 1, -1):
+            if CLAUSE_BREAK.match(text[i]):
+                return i + 1
+        return line_start

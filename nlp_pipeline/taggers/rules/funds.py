@@ -1,0 +1,134 @@
+"""Fund rules (GUIDELINES §2.1, §6, §7): which fund a figure belongs to.
+
+A fund named earlier in the sentence wins; else the one carried from earlier
+sentences of the section; else the nearest heading's; else the document's default
+(`none` for department accounts, the title's fund, or `all`). A generic name never
+overrides a more specific scheme named by the heading or the same sentence.
+"""
+
+from __future__ import annotations
+
+from ...document import Quantity
+from ...terms import TermMatch, term_matcher
+from .state import RuleState
+
+
+class FundRules(RuleState):
+    def _title_fund(self) -> str | None:
+        """A report whose title names one fund (…工伤保险基金运行情况) is about that fund."""
+        text = self.doc.ntext
+        title = next((line for line in text[:300].split("\n") if line.strip()), "")
+        funds = {t.id for t in term_matcher().find(title) if t.kind == "fund"}
+        return funds.pop() if len(funds) == 1 else None
+
+    def _resolve_ambiguous(self) -> dict[str, str]:
+        """Document-dependent readings of names like 基本医疗保险 (funds.toml [[ambiguous]])."""
+        named = {t.id for t in term_matcher().find(self.doc.ntext) if t.kind == "fund"}
+        return {
+            a["alias"]: a["then"] if a["if_document_names"] in named else a["default"]
+            for a in self.lex.ambiguous_funds
+        }
+
+    def _fund_id(self, term: TermMatch, text: str | None = None) -> str:
+        source = self.doc.ntext if text is None else text
+        fund = self.resolved.get(source[term.start:term.end], term.id)
+        return self._coordinated(fund, source[max(0, term.start - 8):term.start])
+
+    def _coordinated(self, fund: str, before: str) -> str:
+        """城镇职工和城乡居民基本养老保险 → pension; 失业、工伤保险 → all."""
+        coord = self.lex.coordination
+        if not coord or not before.endswith(tuple(coord["joiners"])):
+            return fund
+        head = before[:-1]
+        if head.endswith(tuple(coord["same_family"])):
+            return self.lex.fund_parent(fund) or fund
+        if head.endswith(tuple(coord["other_family"])):
+            return self.lex.defaults["fund_aggregate"]
+        return fund
+
+    def _heading_fund(self, section: int | None) -> str | None:
+        for sec in self.doc.section_chain(section):
+            found = [t for t in term_matcher().find(sec.title) if t.kind == "fund"]
+            if found:
+                return self._reduce(found, None, sec.title)
+        return None
+
+    def _scoping(self, term: TermMatch, text: str | None = None) -> bool:
+        """Whether a fund name sets the scope: not inside （含生育保险）."""
+        source = self.doc.ntext if text is None else text
+        before = source[max(0, term.start - 3):term.start]
+        if term.kind != "fund" or source[term.start:term.end] in self.lex.reference_only:
+            return False
+        return not before.endswith(("含", "包括", "包含"))
+
+    def _carries(self, term: TermMatch) -> bool:
+        """养老保险费 (a premium) names a fund for its own sentence only."""
+        return self.doc.ntext[term.end:term.end + 1] != "费"
+
+    def _reduce(
+        self, terms: list[TermMatch], current: str | None, text: str | None = None,
+        protected: bool = True,
+    ) -> str | None:
+        for term in terms:
+            if self._scoping(term, text):
+                current = self.override(self._fund_id(term, text), current, protected)
+                protected = True  # named in this sentence from here on
+        return current
+
+    def override(self, named: str, current: str | None, protected: bool = True) -> str | None:
+        """A generic fund name keeps the more specific scheme named by the heading or the
+        same sentence (基本医疗保险 under a 城镇职工基本医疗保险 heading); a scheme merely
+        carried from an earlier sentence gives way."""
+        if protected and current is not None and self.lex.fund_parent(current) == named:
+            return current
+        return named
+
+    def _carry(self, carry_fund: bool) -> None:
+        text = self.doc.ntext
+        fund: str | None = None
+        section: int | None = -1
+        heading: str | None = None
+        last: str | None = None  # the fund at the end of the previous sentence, `none` too
+        for i, sent in enumerate(self.doc.sentences):
+            self.terms[i] = term_matcher().find(text, sent.start, sent.end)
+            if sent.section != section:
+                section = sent.section
+                fund = heading = self._heading_fund(section)
+            breakdown = text[sent.start:sent.end].lstrip().startswith("其中")
+            self.entry_fund[i] = last if breakdown and i and last else fund
+            self.entry_protected[i] = fund == heading
+            if carry_fund:
+                carrying = [t for t in self.terms[i] if self._carries(t)]
+                named = self._reduce(carrying, self.entry_fund[i], protected=fund == heading)
+                last = named
+                if named != self.lex.defaults["fund_department"]:
+                    fund = named
+
+    def _fund(
+        self, q: Quantity, terms: list[TermMatch], index: int | None,
+        metric_term: TermMatch | None, metric: str,
+    ) -> str:
+        none = self.lex.defaults["fund_department"]
+        fund = self.entry_fund.get(index) if index is not None else None
+        protected = self.entry_protected.get(index, True) if index is not None else True
+        for t in terms:
+            if t.end > q.start:
+                break
+            if self._scoping(t):
+                fund = self.override(self._fund_id(t), fund, protected)
+                protected = True
+        hints = [t.fund_hint for t in terms if t.kind == "metric" and t.fund_hint
+                 and t.end <= q.start and t.start >= self._clause_start(q.start) - 12]
+        if metric_term is not None and metric_term.fund_hint:
+            hints.append(metric_term.fund_hint)
+        for hint in hints[-1:]:
+            if fund in (None, "all") or self.lex.fund_parent(hint) == fund:
+                fund = hint  # 企业离退休人员, 医疗保险待遇支出: the term names its fund
+        if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
+            return none
+        if fund is None and metric == self.lex.defaults["metric"]:
+            return none  # no fund anywhere in context and no fund metric: not a fund's figure
+        return fund or self.default_fund
+
+    def _is_flow(self, q: Quantity, start: int) -> bool:
+        return any(f in self.doc.ntext[start:q.start] for f in self.cues.flow_level)

@@ -1,0 +1,125 @@
+"""Metric rules (GUIDELINES §2.2): what a figure measures.
+
+The nearest metric term to the left that fits the mention type, so
+`较上年增加…，增长…，完成预算…` chains keep their head phrase; people counts also look
+at the noun right after the unit (202346名离退休人员).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ...document import Quantity
+from ...terms import TermMatch, term_matcher
+from .common import CLAUSE_BREAK, YEAR
+from .state import RuleState
+
+
+class MetricRules(RuleState):
+    def _metric_term(self, q: Quantity, terms: list[TermMatch], measure: str) -> TermMatch | None:
+        metrics = self.lex.metrics
+        candidates = [t for t in terms if t.kind == "metric"]
+        if q.type in ("PEOPLE", "PERSON_TIMES"):
+            after = [t for t in candidates if 0 <= t.start - q.end <= 3
+                     and not CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
+            for t in after:
+                if q.type in metrics[t.id].types:
+                    return t
+        left = [t for t in candidates if t.end <= q.start and not self._inside_cue(t)
+                and not self._in_closed_brackets(t, q)]
+        if q.type == "PERCENT" and measure == "level":
+            clause_start = self._clause_start(q.start)
+            rates = [t for t in left if t.start >= clause_start
+                     and metrics[t.id].kind in ("rate", "other")]
+            return rates[-1] if rates else None
+        for t in reversed(left):
+            spec = metrics[t.id]
+            if q.type not in spec.types:
+                continue
+            if q.type == "PERCENT" and spec.kind == "rate":
+                continue
+            return t
+        return None
+
+    def _line_metric(self, term: TermMatch) -> str:
+        """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure."""
+        text = self.doc.ntext
+        word = text[term.start:term.end]
+        lines = self.lex.cues["lines"]
+        if word not in lines["generic"] or term.start == 0:
+            return term.id
+        before = text[max(0, term.start - 4):term.start]
+        total = before.endswith(tuple(lines["total_prefixes"]))
+        if total or not regex.match(r"\p{Han}", before[-1:]):
+            return term.id
+        named = [t for t in term_matcher().find(text, max(0, term.start - 16), term.start)
+                 if t.kind == "metric" and t.end == term.start]
+        if named:
+            return named[-1].id  # 因公出国（境）费 + 支出: the line named just before
+        return lines["generic"][word]
+
+    def _unnamed_item(self, q: Quantity, term: TermMatch, metric: str, prev_end: int) -> str:
+        """…丧葬抚恤金支出13万元，价格临时补贴60万元: an item the lexicon does not name,
+        listed after another one, is a line of its own (§7: other_expenditure/other_income)."""
+        if q.type != "MONEY" or term.end > prev_end or prev_end <= 0:
+            return metric
+        text = self.doc.ntext
+        between = text[prev_end:q.start]
+        words = regex.sub(r"[\p{P}\s\d]|其中|分别|包括", "", between)
+        if len(regex.findall(r"\p{Han}", words)) < 2 or YEAR.search(between):
+            return metric
+        if term_matcher().find(text, prev_end, q.start):
+            return metric
+        if (self.cues.measure.find(text, prev_end, q.start)
+                or self.cues.basis.find(text, prev_end, q.start)
+                or self.cues.qualifier_before.find(text, prev_end, q.start)):
+            return metric
+        if metric.endswith("_expenditure") or metric == "expenditure_total":
+            return "other_expenditure"
+        if metric.endswith("_income") or metric == "income_total":
+            return "other_income"
+        return metric
+
+    def _subaccount_metric(self, term: TermMatch, metric: str, terms: list[TermMatch]) -> str:
+        """当年结余X，其中：统筹基金结余Y — Y is a part of the current balance."""
+        word = self.doc.ntext[term.start:term.end]
+        if word not in self.lex.cues["lines"]["subaccount"]:
+            return metric
+        heads = [t for t in terms if t.kind == "metric" and t.end <= term.start
+                 and t.id in ("balance_current", "balance_cumulative")]
+        return heads[-1].id if heads else metric
+
+    def _inside_cue(self, term: TermMatch) -> bool:
+        """支出 inside 完成全年预算支出 names the budget, not the metric."""
+        text = self.doc.ntext
+        window = self.cues.measure.find(text, max(0, term.start - 8), min(len(text), term.end + 12))
+        return any(c.kind in ("ratio_to_plan", "plan_difference") and c.start <= term.start
+                   and term.end <= c.end for c in window)
+
+    def _in_closed_brackets(self, term: TermMatch, q: Quantity) -> bool:
+        """A term inside （含…） that closed before the number does not govern it."""
+        between = self.doc.ntext[term.end:q.start]
+        depth = 0
+        for ch in between:
+            if ch in "（(":
+                depth += 1
+            elif ch in "）)":
+                if depth == 0:
+                    return True
+                depth -= 1
+        return False
+
+    def _fallback_metric(self, q: Quantity, index: int | None) -> str:
+        if q.type == "PERSON_TIMES":
+            return "benefit_person_times"
+        if index is not None and index > 0:
+            prev = self.doc.sentences[index - 1]
+            sent = self.doc.sentences[index]
+            own = [t for t in self.terms.get(index, []) if t.kind == "metric" and t.end <= q.start]
+            if prev.section == sent.section and not own:
+                earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
+                           and q.type in self.lex.metrics[t.id].types
+                           and self.lex.metrics[t.id].kind != "rate"]
+                if earlier:
+                    return earlier[-1].id
+        return self.lex.defaults["metric"]

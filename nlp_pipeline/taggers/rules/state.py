@@ -1,0 +1,26 @@
+"""The per-document state every rule module reads (filled by ``DocContext``)."""
+
+from __future__ import annotations
+
+from ...cues import Cues
+from ...document import Document, Table
+from ...lexicon import Lexicon
+from ...terms import TermMatch
+from .common import Labels
+
+
+class RuleState:
+    """Attributes shared by the rule mixins; see :class:`.context.DocContext`."""
+
+    doc: Document
+    lex: Lexicon
+    cues: Cues
+    terms: dict[int, list[TermMatch]]  # lexicon terms per sentence index
+    entry_fund: dict[int, str | None]  # the fund in effect where each sentence starts
+    entry_protected: dict[int, bool]  # whether that fund came from a heading
+    resolved: dict[str, str]  # document-dependent readings of ambiguous fund names
+    default_fund: str
+    starts: list[int]  # quantity starts, for bisection
+    ends: list[int]
+    table_of: dict[int, Table]  # id(cell) → its table
+    _last: Labels | None  # labels of the previous quantity (list continuation)
