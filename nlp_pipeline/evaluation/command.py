@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..errors import PipelineError
 from ..records import Mention, read_jsonl, write_jsonl
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_intervals, paired_bootstrap
 from .crossval import cross_val_predict, requires_crossval
@@ -90,6 +89,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--confidence", type=_confidence, default=0.95,
                    help="interval coverage (default 0.95)")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=run)
     return p
 
 
@@ -197,11 +197,13 @@ def _obtain(tagger: str | None, pred: Path | None, params: dict[str, Any],
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    """Score, print the table, and write the report; errors propagate to :func:`run`."""
+    """Score, print the table, and write the report."""
     from ..gold import load_gold
 
-    gold_docs = load_gold(args.gold, args.corpus)
     params = parse_params(args.param)
+    if params and not args.tagger:
+        raise UsageError("--param sets hyperparameters of --tagger, not of --pred")
+    gold_docs = load_gold(args.gold, args.corpus)
     run_a = _obtain(args.tagger, args.pred, params, gold_docs, args)
     scores = _score(run_a, gold_docs)
     other = None
@@ -231,12 +233,13 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Entry point for the CLI: 0 on success, 1 with a message on stderr on a known failure."""
+    """Entry point for the CLI: 0 on success, 2 with a message on a usage mistake.
+
+    A :class:`PipelineError` (unreadable gold or predictions, unknown tagger) is left
+    to the CLI's ``main``, which reports every subcommand's errors the same way.
+    """
     try:
         return evaluate(args)
-    except PipelineError as exc:
-        print(f"nlp-pipeline evaluate: {exc}", file=sys.stderr)
-        return 1
     except UsageError as exc:
         print(f"nlp-pipeline evaluate: error: {exc}", file=sys.stderr)
-        return 1
+        return 2

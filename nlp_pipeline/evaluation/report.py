@@ -138,10 +138,16 @@ def _value(m: Any, name: str) -> str:
     return m.to_dict()["value"] if name == "value" else (getattr(m, name) or "''")
 
 
-def _error_rows(errors: Sequence[ErrorItem]) -> Rows:
+def _bold_span(e: ErrorItem) -> str:
+    """The sentence with the error's span in Markdown bold."""
+    s, t = e.context_span
+    return f"{e.context[:s]}**{e.context[s:t]}**{e.context[t:]}"
+
+
+def _error_rows(errors: Sequence[ErrorItem], bold: bool = False) -> Rows:
     headers = ["kind", "doc", "span", "text", "detail", "sentence"]
-    rows = [[e.kind, e.doc_id, f"{e.start}:{e.end}", e.text, _error_detail(e), e.context]
-            for e in errors]
+    rows = [[e.kind, e.doc_id, f"{e.start}:{e.end}", e.text, _error_detail(e),
+             _bold_span(e) if bold else e.context] for e in errors]
     return headers, rows
 
 
@@ -191,7 +197,8 @@ def format_table(
         f"{scores.corpus['strict'].n_pred} predicted")
     if scores.ignored_predictions:
         head += f" ({scores.ignored_predictions} predictions for other documents ignored)"
-    parts = [head, _text_table(_headline_rows(scores, intervals))]
+    headers, rows = _headline_rows(scores, intervals)
+    parts = [head, _text_table((headers[:-1], [r[:-1] for r in rows]))]
     if comparison is not None:
         parts.append(_comparison_line(comparison, names))
     parts += [
@@ -279,7 +286,8 @@ def _finish_bars(ax: Any, names: list[str], title: str) -> None:
     ax.set_xticks(range(len(names)), names)
     ax.set_ylim(0, 1.05)
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize="small",
+              frameon=False)
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -353,8 +361,10 @@ def render_summary(
     out = ["# Evaluation summary", ""]
     if "command" in meta:
         out += ["Reproduce with:", "", "```", str(meta["command"]), "```", ""]
-    out += _meta_lines(meta) + ["", "## Corpus figures (micro-averaged)", "",
-                                _md_table(_headline_rows(scores, intervals)), ""]
+    meta_lines = _meta_lines(meta)
+    out += meta_lines + ([""] if meta_lines else [])
+    out += ["## Corpus figures (micro-averaged)", "",
+            _md_table(_headline_rows(scores, intervals)), ""]
     if comparison is not None:
         out += ["## Paired comparison", "", _comparison_line(comparison, names), ""]
     sections = [("Per type (strict = span and type)", _type_rows(scores)),
@@ -369,7 +379,7 @@ def render_summary(
         out += [f"## {title}", "", _md_table(rows), ""]
     out += ["## Errors", "", _error_counts(scores) + f"; the first {SUMMARY_ERRORS} below, all "
             "of them in errors.jsonl and report.html.", "",
-            _md_table(_error_rows(scores.errors), SUMMARY_ERRORS), ""]
+            _md_table(_error_rows(scores.errors[:SUMMARY_ERRORS], bold=True)), ""]
     return "\n".join(out)
 
 
@@ -483,5 +493,6 @@ def write_report(
     for name, content in files.items():
         with atomic_write(out / name) as fh:
             fh.write(content)
+        (out / name).chmod(0o644)  # atomic_write's temporary file is private (0600)
         paths[name] = out / name
     return paths

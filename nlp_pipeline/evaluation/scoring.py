@@ -50,6 +50,8 @@ META_KEYS = ("source", "genre")
 #: Sentence delimiters for error contexts: the brief's 。！？；\\n plus their ASCII
 #: forms, which the corpus texts often use. "." is not one: it is a decimal point.
 SENTENCE_DELIMITERS = "。！？；\n;!?"
+#: Error kinds, in the order errors at the same offset are listed.
+ERROR_KINDS = ("missed", "spurious", "mislabelled")
 DIGITS = 4
 
 
@@ -305,15 +307,20 @@ def align(
 
     With ``doc_ids`` the scored documents are exactly those (a document without gold
     mentions still counts its predictions as false positives), and predictions for
-    other documents are ignored, because nothing says what their gold would be.
+    other documents are ignored, because nothing says what their gold would be; gold
+    mentions of other documents are an error.
     """
     gold_docs, pred_docs = _by_doc(gold), _by_doc(pred)
     if doc_ids is None:
         ids = sorted(set(gold_docs) | set(pred_docs))
         ignored = 0
     else:
-        ids = sorted(set(doc_ids))
-        ignored = sum(len(v) for k, v in pred_docs.items() if k not in set(ids))
+        wanted = set(doc_ids)
+        stray = sorted(set(gold_docs) - wanted)
+        if stray:  # dropping gold would inflate recall without a word
+            raise ValueError(f"gold mentions of documents not being scored: {stray[:5]}")
+        ids = sorted(wanted)
+        ignored = sum(len(v) for k, v in pred_docs.items() if k not in wanted)
     alignments = {
         doc: align_document(doc, gold_docs.get(doc, []), pred_docs.get(doc, [])) for doc in ids
     }
@@ -542,7 +549,7 @@ def error_list(alignments: Iterable[Alignment], texts: Mapping[str, str]) -> lis
             if diff:
                 note = "" if not tuple_equal(g, p) else "tuple correct"
                 items.append(_error("mislabelled", g, p, texts, diff, note))
-        errors += sorted(items, key=lambda e: (e.start, e.end, e.kind))
+        errors += sorted(items, key=lambda e: (e.start, ERROR_KINDS.index(e.kind), e.end))
     return errors
 
 

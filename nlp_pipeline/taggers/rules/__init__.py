@@ -43,8 +43,8 @@ def to_mention(doc: Document, q: Quantity, labels: Labels, tagger: str) -> Menti
     """Build the output record: original offsets, value signed by meaning."""
     start, end = doc.to_original(q.start, q.end)
     unit = q.unit
-    if q.unit_start is not None:
-        unit = doc.text[doc.to_original(q.unit_start, q.end)[0]:end]
+    if q.unit_start is not None:  # as written (％, 萬元), without a PDF line break inside
+        unit = "".join(doc.text[doc.to_original(q.unit_start, q.end)[0]:end].split())
     value = q.value
     if labels.negate and value > 0:
         value = -value
