@@ -32,14 +32,27 @@ class MetricRules(RuleState):
             rates = [t for t in left if t.start >= clause_start
                      and metrics[t.id].kind in ("rate", "other")]
             return rates[-1] if rates else None
-        for t in reversed(left):
+        for i in range(len(left) - 1, -1, -1):
+            t = left[i]
             spec = metrics[t.id]
             if q.type not in spec.types:
                 continue
             if q.type == "PERCENT" and spec.kind == "rate":
                 continue
-            return t
+            return self._specific_people(t, left[:i]) if q.type != "MONEY" else t
         return None
+
+    def _specific_people(self, term: TermMatch, earlier: list[TermMatch]) -> TermMatch:
+        """享受工伤保险待遇人数: 人数 counts what 享受…待遇 names, in the same clause."""
+        text = self.doc.ntext
+        if text[term.start:term.end] not in self.lex.cues["lines"]["generic_people"]:
+            return term
+        for t in reversed(earlier):
+            if CLAUSE_BREAK.search(text[t.end:term.start]):
+                break
+            if self.lex.metrics[t.id].kind == "people" and t.id != term.id:
+                return t
+        return term
 
     def _line_metric(self, term: TermMatch) -> str:
         """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure."""
