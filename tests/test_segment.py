@@ -1,0 +1,48 @@
+"""Stage 4: jieba segmentation with the lexicon's terms and units kept whole."""
+
+from __future__ import annotations
+
+import jieba
+
+from nlp_pipeline import make_document
+from nlp_pipeline.segment import segment, tokenize, tokenizer
+
+# seed 000, (一) 企业职工基本养老保险
+SENTENCE = "区本级企业养老保险基金基金总支出1765162万元,其中：基本养老金待遇支出1071844万元。"
+
+
+def test_tokens_cover_the_text_with_consistent_offsets():
+    tokens = tokenize(SENTENCE)
+    assert "".join(t.text for t in tokens) == SENTENCE
+    pos = 0
+    for token in tokens:
+        assert token.start == pos
+        assert SENTENCE[token.start:token.end] == token.text
+        pos = token.end
+
+
+def test_lexicon_terms_and_units_are_single_tokens():
+    words = {t.text for t in tokenize(SENTENCE)}
+    assert "基本养老金待遇支出" in words  # metric alias
+    assert "万元" in words  # unit
+    # seed 001: the fund name the segment module promises to keep whole
+    words = {t.text for t in tokenize("保障企业职工基本养老保险退休待遇享受人数11144人以上")}
+    assert "企业职工基本养老保险" in words
+
+
+def test_long_fund_names_are_single_tokens():
+    words = [t.text for t in tokenize("2018年区本级机关事业单位养老保险基金收入579276万元")]
+    assert "机关事业单位养老保险" in words
+
+
+def test_segment_runs_on_the_normalized_text_and_is_cached():
+    doc = make_document("基金支出\u300037977 万元，完成预算 110%，较上年增长 20%。")  # seed 001
+    assert doc.tokens is None  # the rule pipeline does not pay for segmentation
+    tokens = segment(doc)
+    assert segment(doc) is tokens
+    assert "".join(t.text for t in tokens) == doc.ntext
+
+
+def test_the_tokenizer_is_private_and_built_once():
+    assert tokenizer() is tokenizer()
+    assert tokenizer() is not jieba.dt
