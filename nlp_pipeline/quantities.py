@@ -34,7 +34,7 @@ class QuantityMatcher:
         units = _unit_pattern()
         self.units = lex.units
         self.arabic = regex.compile(
-            rf"(?<![\dA-Za-z.])(?P<sign>[-+](?=\d))?+(?P<num>{_ARABIC})(?P<gap>[ ]{{0,3}}+)"
+            rf"(?<![\dA-Za-z.])(?P<sign>[-+](?=\d))?+(?P<num>{_ARABIC})(?P<gap>[ \t]{{0,8}}+)"
             rf"(?P<unit>{units})",
         )
         cn = regex.escape(CHINESE_NUMERAL_CHARS)

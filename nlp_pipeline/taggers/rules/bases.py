@@ -81,8 +81,9 @@ class BasisRules(RuleState):
         window = max(prev_end, q.start - QUALIFIER_REACH)
         before = [c for c in self.cues.qualifier_before.find(text, window, q.start)
                   if not text[c.end:q.start].strip()]
-        after = self.cues.qualifier_after.find(text, q.end, min(len(text), q.end + 3))
-        after = [c for c in after if c.start == q.end]
+        gap = len(text[q.end:q.end + 4]) - len(text[q.end:q.end + 4].lstrip(" "))
+        after = self.cues.qualifier_after.find(text, q.end + gap, min(len(text), q.end + gap + 3))
+        after = [c for c in after if c.start == q.end + gap]
         if after and after[0].kind != ">":
             return after[0].kind
         if before:

@@ -9,6 +9,7 @@ import regex
 #: A year a figure may be dated to: 2018年, 2014末.
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年|末)")
 CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、]")
+PHRASE_BREAK = regex.compile(r"[，,：:；;。、]")
 #: Single-character verbs (多, 增, 减 …) count only right before the number.
 SHORT_CUE_REACH = 2
 QUALIFIER_REACH = 4

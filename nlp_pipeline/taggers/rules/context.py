@@ -10,7 +10,7 @@ from ...lexicon import load_lexicon
 from ...terms import TermMatch
 from .bases import BasisRules
 from .cells import CellRules
-from .common import CLAUSE_BREAK, Labels
+from .common import CLAUSE_BREAK, PHRASE_BREAK, Labels
 from .funds import FundRules
 from .measures import MeasureRules
 from .metrics import MetricRules
@@ -87,10 +87,13 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         i = bisect.bisect_left(self.starts, q.start) - 1
         return max(floor, self.doc.quantities[i].end) if i >= 0 else floor
 
-    def _clause_start(self, pos: int) -> int:
+    def _clause_start(self, pos: int, brackets: bool = True) -> int:
+        """Start of the clause holding ``pos``; with ``brackets=False`` a bracket does
+        not end a clause (比上年增加（减少）0万元)."""
         text = self.doc.ntext
         line_start = text.rfind("\n", 0, pos) + 1
+        breaks = CLAUSE_BREAK if brackets else PHRASE_BREAK
         for i in range(pos - 1, line_start - 1, -1):
-            if CLAUSE_BREAK.match(text[i]):
+            if breaks.match(text[i]):
                 return i + 1
         return line_start

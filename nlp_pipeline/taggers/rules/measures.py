@@ -57,7 +57,11 @@ class MeasureRules(RuleState):
         return self.cues.measure.find(self.doc.ntext, max(line_start, start - 20), start)
 
     def _last_change_cue(self, found: list[Cue], q: Quantity) -> Cue | None:
-        change = [c for c in found if c.kind in ("increase", "decrease", "growth_only", "to_level")]
+        """The change verb that governs ``q``: in its own clause (提升技能，确保235名 is not
+        a change) and after the last metric term (增长原因：基金收入X is a level)."""
+        clause = self._clause_start(q.start, brackets=False)
+        change = [c for c in found if c.kind in ("increase", "decrease", "growth_only", "to_level")
+                  and c.start >= clause]
         if not change:
             return None
         # a change verb counts only after the last metric term: 增长原因：基金收入X is a level
