@@ -138,9 +138,6 @@ def test_short_lines_and_table_rows_are_not_joined():
     assert norm.text.count("\n") == original.count("\n")
 
 
-@pytest.mark.xfail(strict=True, reason="bulleted headings ('- 四、…' in seed 004's table of "
-                   "contents) are taken for wrapped lines and joined: the wrap test does not "
-                   "strip the bullet that heading_level strips")
 def test_bulleted_headings_are_not_joined():
     original = (  # seed 004, table of contents
         "- 四、财政拨款收入支出决算总体情况说明\n"

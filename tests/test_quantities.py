@@ -100,9 +100,6 @@ def test_thousands_separators():
     assert value == Decimal("23763610000")
 
 
-@pytest.mark.xfail(strict=True, reason="full-width comma between full-width digits is kept as "
-                   "a sentence comma, so １，２３４万元 is read as ２３４万元 (§1.1: full-width "
-                   "digits and symbols are ordinary)")
 def test_fullwidth_thousands_separator():
     expected = ("１，２３４万元", Decimal("12340000"), "MONEY")
     assert _one("基本医疗保险基金全年支出１，２３４万元") == expected

@@ -564,8 +564,6 @@ def test_qualifiers(tag, text, span, qualifier):
     assert tag(text).get(span).qualifier == qualifier
 
 
-@gap("§2.5 左右 → ~: in seed 004 '月人均工资提高 5% 左右' the space between the span and "
-     "左右 hides the hedge")
 def test_hedge_after_a_space(tag):
     t = tag("完成全区 142.93 万人待遇调整，月人均工资提高 5% 左右。")
     assert t.get("5%").qualifier == "~"
