@@ -47,6 +47,7 @@ class Cell:
     group_label: str = ""
     left_label: str = ""
     is_text: bool = False  # a prose cell (预期目标 / 实际完成情况): labelled as prose
+    left_labels: tuple[str, ...] = ()  # the row's labels before the cell, nearest first
 
 
 @dataclass

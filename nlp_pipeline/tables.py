@@ -13,9 +13,12 @@ import regex
 
 from .document import Cell, Document, Table
 
-UNIT_LINE = regex.compile(r"(?:单位|金额单位|计量单位)\s*[：:]\s*(万亿元|亿元|万元|千元|元|万人次|人次|万人|人|%)")
+UNIT_LINE = regex.compile(
+    r"(?:单位|金额单位|计量单位)\s*[：:]\s*(万亿元|亿元|万元|千元|元|万人次|人次|万人|人|%)"
+)
 NUMBER_CELL = regex.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _LOOKBACK = 3
+_DIGIT = regex.compile(r"\d")
 
 
 def is_table_line(line: str) -> bool:
@@ -71,10 +74,11 @@ def build_tables(
         above = [line for line in above if line]
         cell_texts = [c[2] for _, cells in rows for c in cells]
         unit = _unit_of(cell_texts) or _unit_of(above)
-        title = " ".join(t for t in above if not UNIT_LINE.search(t))
+        title = " ".join(t for t in above if not UNIT_LINE.search(t) and _is_title(t))
         table = Table(lines[first][0], lines[stop - 1][1], unit, title, section)
         single = [cells for _, cells in rows if any(c[2] for c in cells)]
-        if single and sum(len([c for c in cells if c[2]]) <= 1 for cells in single) > len(single) * 0.8:
+        one_cell = sum(len([c for c in cells if c[2]]) <= 1 for cells in single)
+        if single and one_cell > len(single) * 0.8:
             table.layout = "column-cells"
             _column_cells(table, rows)
         else:
@@ -127,43 +131,103 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
     """Tab-separated rows; the last row without numbers above a cell is its header.
 
     Label cells left empty continue the label above them (merged cells in the
-    source), so a row under 项目完成指标 still knows its group.
+    source), so a row under 项目完成指标 still knows its group. A header split over two
+    lines (年度 / 指标值) is joined column by column.
     """
     header: list[str] = []
     carried: list[str] = []
+    previous_was_header = False
     for r, (_, cells) in enumerate(rows):
-        texts = [c[2] for c in cells]
+        texts = [_label_text(c[2]) for c in cells]
         numeric = {j for j, t in enumerate(texts) if _has_number(t)}
         if not numeric:
-            for j, (start, end, body) in enumerate(cells):
-                if _is_prose(body) and j < len(header) and header[j]:
-                    table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+            _text_cells(table, r, cells, header)
             if _is_header(texts):
                 if not header:  # the first header row often names the table's subject
                     table.title = " ".join([table.title, *[t for t in texts if t]]).strip()
-                header = texts
+                continued = previous_was_header and _continues(header, texts)
+                header = _join_headers(header, texts) if continued else texts
+                previous_was_header = True
             continue
-        first_value = min(numeric)
-        current = [_carry(carried, j, t, first_value) if j not in numeric else ""
-                   for j, t in enumerate(texts)]
-        carried = [t if j < first_value else "" for j, t in enumerate(current)]
-        value_headers = [h for h in header if h]
-        for rank, j in enumerate(sorted(numeric)):
-            labels = [k for k in range(j) if k not in numeric and current[k]]
-            own = [k for k in labels if texts[k]]
-            row_label = current[labels[-1]] if labels else ""
-            col_label = header[j] if j < len(header) and header[j] else ""
-            if not col_label and rank < len(value_headers):
-                col_label = _value_header(header, rank)
-            corner = [header[k] for k in range(min(first_value, len(header)))
-                      if header[k] and not current[k]]  # 项目资金（万元） above the row labels
-            group = " ".join(corner + [current[k] for k in labels[:-1] if k < first_value])
-            start, end, body = cells[j]
-            table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,
-                                    texts[own[-1]] if own else ""))
-        for j, (start, end, body) in enumerate(cells):
-            if _is_prose(body) and j < len(header) and header[j]:
-                table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+        previous_was_header = False
+        current = _row_labels(texts, numeric, carried)
+        carried = [t if j < min(numeric) else "" for j, t in enumerate(current)]
+        _value_cells(table, r, cells, texts, numeric, current, header)
+        _text_cells(table, r, cells, header)
+
+
+def _label_text(text: str) -> str:
+    """A cell of dashes (—, --) says "nothing here": neither a label nor a number."""
+    return "" if regex.fullmatch(r"[-—–－]+", text) else text
+
+
+def _continues(upper: list[str], lower: list[str]) -> bool:
+    """年度 / 指标值: the lower row only finishes names the upper row started."""
+    filled = [j for j, t in enumerate(lower) if t]
+    return bool(filled) and not lower[0] and all(j < len(upper) and upper[j] for j in filled)
+
+
+def _join_headers(upper: list[str], lower: list[str]) -> list[str]:
+    width = max(len(upper), len(lower))
+    pad = [""] * width
+    return [(a + b) for a, b in zip((upper + pad)[:width], (lower + pad)[:width], strict=True)]
+
+
+def _row_labels(texts: list[str], numeric: set[int], carried: list[str]) -> list[str]:
+    """This row's label cells; empty cells left of its own first label take the label
+    above them (a merged cell), empty cells after it stay empty."""
+    first_value = min(numeric)
+    own = [j for j, t in enumerate(texts) if t and j not in numeric]
+    own_first = own[0] if own else first_value
+    return [
+        "" if j in numeric
+        else t or (carried[j] if j < min(own_first, first_value) and j < len(carried) else "")
+        for j, t in enumerate(texts)
+    ]
+
+
+def _text_cells(table: Table, r: int, cells: list[tuple[int, int, str]], header: list[str]) -> None:
+    """Long prose cells under a 预期目标 / 实际完成情况 header, labelled as prose later."""
+    for j, (start, end, body) in enumerate(cells):
+        if _is_prose(body) and j < len(header) and header[j]:
+            table.cells.append(Cell(start, end, body, r, j, "", header[j], is_text=True))
+
+
+def _value_cells(
+    table: Table, r: int, cells: list[tuple[int, int, str]], texts: list[str],
+    numeric: set[int], current: list[str], header: list[str],
+) -> None:
+    """The number cells of one row, with their labels, in one left-to-right sweep.
+
+    ``left_labels`` keeps the nearest labels before each cell (年度执行数：103395 after
+    年度资金总额：98822 in the same row). When the row's first value sits under a label
+    column (a row shifted against its header), values map to the value columns in order.
+    """
+    first_value = min(numeric)
+    named = _value_headers(header)
+    shifted = not _is_value_header(header[first_value] if first_value < len(header) else "")
+    corner = [header[k] for k in range(min(first_value, len(header)))
+              if header[k] and not current[k]]  # 项目资金（万元） above the row labels
+    labels: list[int] = []
+    for rank, j in enumerate(sorted(numeric)):
+        labels += [k for k in range(labels[-1] + 1 if labels else 0, j)
+                   if k not in numeric and current[k]]
+        row_label = current[labels[-1]] if labels else ""
+        if shifted or j >= len(header) or not header[j]:
+            col_label = named[rank] if rank < len(named) else ""
+        else:
+            col_label = header[j]
+        leading = [current[k] for k in labels[:-1] if k < first_value]
+        group = " ".join(corner + leading)
+        near = tuple(current[k] for k in reversed(labels[-4:]) if texts[k])
+        start, end, body = cells[j]
+        table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,
+                                near[0] if near else "", left_labels=near))
+
+
+def _is_value_header(text: str) -> bool:
+    """年度指标值, 全年执行数, 2019年: a column of values, not of labels (三级指标)."""
+    return bool(text) and any(c in text for c in VALUE_HEADER_CUES) and not text.endswith("指标")
 
 
 HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金额", "合计", "年", "数", "值",
@@ -185,15 +249,29 @@ def _carry(carried: list[str], j: int, text: str, first_value: int) -> str:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text) > 40 and regex.search(r"\d", text) is not None
+    return len(text) > 40 and _DIGIT.search(text) is not None
+
+
+_YEAR_LABEL = regex.compile(r"(?:19|20)\d\d\s*年(?:度|末)?")
+
+
+def _is_title(line: str) -> bool:
+    """A caption line (社保基金收支分析表), not a paragraph of prose above the table."""
+    return len(line) <= 40 and not line.endswith(("。", "；", "，"))
 
 
 def _has_number(text: str) -> bool:
-    return regex.search(r"\d", text) is not None and len(text) <= 40
+    """A value cell; a year column header (2019年) is a label, not a value."""
+    if _YEAR_LABEL.fullmatch(text):
+        return False
+    return len(text) <= 40 and _DIGIT.search(text) is not None
 
 
-def _value_header(header: list[str], rank: int) -> str:
-    """The rank-th header that names a value column (used when a row is misaligned)."""
-    cues = ("值", "数", "额", "率", "完成")
-    named = [h for h in header if h and any(c in h for c in cues)]
-    return named[rank] if rank < len(named) else ""
+VALUE_HEADER_CUES = (
+    "值", "数", "额", "率", "完成", "分", "年", "预算", "决算", "执行", "合计", "金额",
+)
+
+
+def _value_headers(header: list[str]) -> list[str]:
+    """The headers that name a value column, in order (for rows shifted left)."""
+    return [h for h in header if _is_value_header(h)]

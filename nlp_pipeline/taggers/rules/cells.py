@@ -88,7 +88,7 @@ class CellRules(RuleState):
     def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
         labels = [cell.col_label, cell.group_label]
         if measure != "ratio_to_plan":  # 预算完成率 in a row label names the measure, not the basis
-            labels = [cell.col_label, cell.left_label, cell.group_label, cell.row_label]
+            labels = [cell.col_label, *cell.left_labels, cell.group_label, cell.row_label]
         for label in labels:
             if not label:
                 continue
