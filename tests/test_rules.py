@@ -714,9 +714,6 @@ def test_sub_account_balances_are_cumulative_balances(tag):
     ]
 
 
-@gap("§2.2 per_capita_benefit (人均待遇): '人均工伤医疗待遇支出、人均伤残待遇支出、人均工亡支出"
-     "较上年增加 15956 元、4216 元、95000 元' (seed 001) are per-person benefits; the "
-     "tagger reads them as other_expenditure")
 def test_per_person_benefits_in_a_list(tag):
     t = tag("（六）工伤保险基金支出预算完成及运行情况分析\n"
             "二是人均工伤医疗待遇支出、人均伤残待遇支出、人均工亡支出较上年增加 "

@@ -31,9 +31,13 @@ class CellRules(RuleState):
         if any(c in cell.col_label for c in self.cues.total_column):
             return self.lex.defaults["fund_aggregate"]
         for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
-            found = [t for t in term_matcher().find(label) if t.kind == "fund"]
+            terms = term_matcher().find(label)
+            found = [t for t in terms if t.kind == "fund"]
             if found:
                 return self._reduce(found, None, label) or self.default_fund
+            hints = [t.fund_hint for t in terms if t.fund_hint]
+            if hints:  # 保障工伤保险待遇享受人数: the fund is named inside a metric term
+                return hints[0]
         heading = self._heading_fund(sent.section if sent else None)
         return heading or self.default_fund
 

@@ -62,6 +62,7 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         if metric_term is not None:
             metric = self._subaccount_metric(metric_term, metric, terms)
             metric = self._unnamed_item(q, metric_term, metric, prev_end)
+            metric = self._per_capita(metric_term, metric)
         fund = self._fund(q, terms, index, metric_term, metric)
         none = self.lex.defaults["fund_department"]
         if (fund == none and self.doc.genre == "department" and q.type == "PEOPLE"

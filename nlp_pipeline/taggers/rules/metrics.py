@@ -54,6 +54,18 @@ class MetricRules(RuleState):
                 return t
         return term
 
+    def _per_capita(self, term: TermMatch, metric: str) -> str:
+        """人均伤残待遇支出: an amount per person is per_capita_benefit (§2.2), whatever
+        line it is a share of."""
+        if self.lex.metrics[metric].kind != "fund":
+            return metric
+        text = self.doc.ntext
+        phrase_start = self._clause_start(term.start)
+        prefixes = tuple(self.lex.cues["lines"]["per_capita_prefixes"])
+        if any(p in text[phrase_start:term.start] for p in prefixes):
+            return "per_capita_benefit"
+        return metric
+
     def _line_metric(self, term: TermMatch) -> str:
         """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure."""
         text = self.doc.ntext
