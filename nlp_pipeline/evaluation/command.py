@@ -196,6 +196,22 @@ def _obtain(tagger: str | None, pred: Path | None, params: dict[str, Any],
     return read_predictions(pred)
 
 
+def mark_table_mentions(gold_docs: Sequence[Any]) -> list[Any]:
+    """Flag gold mentions that lie in a table block (``in_table``), so the report shows
+    table cells and prose separately. The flag comes from the document's structure,
+    not from the annotators, and so holds for any gold made with this project."""
+    from ..pipeline import make_document
+
+    for gold in gold_docs:
+        doc = make_document(gold.text, gold.doc_id)
+        spans = [doc.to_original(t.start, t.end) for t in getattr(doc, "tables", ())]
+        gold.mentions = [
+            m.replace(extra={**m.extra, "in_table": any(s <= m.start < e for s, e in spans)})
+            for m in gold.mentions
+        ]
+    return list(gold_docs)
+
+
 def evaluate(args: argparse.Namespace) -> int:
     """Score, print the table, and write the report."""
     from ..gold import load_gold
@@ -203,7 +219,7 @@ def evaluate(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     if params and not args.tagger:
         raise UsageError("--param sets hyperparameters of --tagger, not of --pred")
-    gold_docs = load_gold(args.gold, args.corpus)
+    gold_docs = mark_table_mentions(load_gold(args.gold, args.corpus))
     run_a = _obtain(args.tagger, args.pred, params, gold_docs, args)
     scores = _score(run_a, gold_docs)
     other = None

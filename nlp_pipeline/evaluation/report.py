@@ -206,8 +206,12 @@ def format_table(
         f"Attribute accuracy on {n_pairs} strictly matched spans:\n"
         + _text_table(_attribute_rows(scores)),
         "Per fund:\n" + _text_table(_label_rows(scores, "fund")),
-        "Errors: " + _error_counts(scores),
     ]
+    parts += [f"Per {key}:\n" + _text_table(_group_rows(groups, key))
+              for key, groups in scores.by_meta.items()]
+    if scores.by_table:
+        parts.append("Table cells vs prose:\n" + _text_table(_group_rows(scores.by_table, "where")))
+    parts.append("Errors: " + _error_counts(scores))
     return "\n\n".join(parts) + "\n"
 
 
