@@ -67,20 +67,23 @@ class MetricRules(RuleState):
         return metric
 
     def _line_metric(self, term: TermMatch) -> str:
-        """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure."""
+        """劳动能力鉴定费支出: a named line without an id of its own is other_expenditure;
+        “三公经费”支出决算: a qualifier right after a named line keeps that line."""
         text = self.doc.ntext
         word = text[term.start:term.end]
         lines = self.lex.cues["lines"]
-        if word not in lines["generic"] or term.start == 0:
+        if word not in lines["modifiers"] or term.start == 0:
+            return term.id
+        named = [t for t in term_matcher().find(text, max(0, term.start - 16), term.start)
+                 if t.kind == "metric" and t.end == term.start]
+        if named:
+            return named[-1].id
+        if word not in lines["generic"]:
             return term.id
         before = text[max(0, term.start - 4):term.start]
         total = before.endswith(tuple(lines["total_prefixes"]))
         if total or not regex.match(r"\p{Han}", before[-1:]):
             return term.id
-        named = [t for t in term_matcher().find(text, max(0, term.start - 16), term.start)
-                 if t.kind == "metric" and t.end == term.start]
-        if named:
-            return named[-1].id  # 因公出国（境）费 + 支出: the line named just before
         return lines["generic"][word]
 
     def _unnamed_item(self, q: Quantity, term: TermMatch, metric: str, prev_end: int) -> str:
