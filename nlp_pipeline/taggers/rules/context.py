@@ -10,7 +10,7 @@ from ...lexicon import load_lexicon
 from ...terms import TermMatch
 from .bases import BasisRules
 from .cells import CellRules
-from .common import CLAUSE_BREAK, PHRASE_BREAK, Labels
+from .common import CLAUSE_BREAK, LIST_SEPARATORS, PHRASE_BREAK, Labels
 from .funds import FundRules
 from .measures import MeasureRules
 from .metrics import MetricRules
@@ -64,6 +64,10 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
             metric = self._unnamed_item(q, metric_term, metric, prev_end)
             metric = self._per_capita(metric_term, metric)
         fund = self._fund(q, terms, index, metric_term, metric)
+        if self._continues_list(q, prev_end):  # 参保率分别达到98%、98%、95%
+            metric, measure, negate = self._last.metric, self._last.measure, self._last.negate
+            fund = self._last.fund
+        fund = self._respective_fund(q, s_start, terms) or fund
         none = self.lex.defaults["fund_department"]
         if (fund == none and self.doc.genre == "department" and q.type == "PEOPLE"
                 and self.lex.metrics[metric].kind == "people"):
@@ -82,6 +86,13 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         ):
             negate = True
         return Labels(fund, metric, measure, basis, qualifier, negate)
+
+    def _continues_list(self, q: Quantity, prev_end: int) -> bool:
+        """The previous quantity, a separator, then this one of the same type: X、Y、Z."""
+        i = bisect.bisect_left(self.starts, q.start) - 1
+        if self._last is None or i < 0 or self.doc.quantities[i].type != q.type:
+            return False
+        return self.doc.ntext[prev_end:q.start].strip() in LIST_SEPARATORS
 
     def _previous_quantity_end(self, q: Quantity, floor: int) -> int:
         """End of the quantity before ``q`` (quantities are sorted and do not overlap)."""

@@ -8,8 +8,11 @@ overrides a more specific scheme named by the heading or the same sentence.
 
 from __future__ import annotations
 
+import bisect
+
 from ...document import Quantity
 from ...terms import TermMatch, term_matcher
+from .common import CLAUSE_BREAK
 from .state import RuleState
 
 
@@ -132,3 +135,39 @@ class FundRules(RuleState):
 
     def _is_flow(self, q: Quantity, start: int) -> bool:
         return any(f in self.doc.ntext[start:q.start] for f in self.cues.flow_level)
+
+    def _respective_fund(self, q: Quantity, s_start: int, terms: list[TermMatch]) -> str | None:
+        """职工医疗保险、居民医疗保险、生育保险参保人数分别达到X、Y、Z: the i-th figure
+        of a 分别 list belongs to the i-th fund named before it."""
+        text = self.doc.ntext
+        at = text.rfind("分别", s_start, q.start)
+        if at < 0:
+            return None
+        funds: list[str] = []
+        for t in terms:
+            if t.start >= at:
+                break
+            if self._scoping(t):
+                fund = self._fund_id(t)
+                if not funds or funds[-1] != fund:
+                    funds.append(fund)
+        listed = self._list_after(at, q.type)
+        if len(funds) < 2 or len(listed) != len(funds) or q.start not in listed:
+            return None
+        return funds[listed.index(q.start)]
+
+    def _list_after(self, pos: int, kind: str) -> list[int]:
+        """Starts of the quantities of one type listed (、 or ，) right after ``pos``."""
+        text = self.doc.ntext
+        i = bisect.bisect_left(self.starts, pos)
+        listed: list[int] = []
+        end = pos
+        for q in self.doc.quantities[i:]:
+            gap = text[end:q.start]
+            if q.type != kind or (listed and gap.strip() not in ("、", "，", "和", "及")):
+                break
+            if not listed and CLAUSE_BREAK.search(gap.replace("、", "")):
+                break
+            listed.append(q.start)
+            end = q.end
+        return listed

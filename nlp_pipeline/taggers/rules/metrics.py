@@ -27,8 +27,11 @@ class MetricRules(RuleState):
                     return t
         left = [t for t in candidates if t.end <= q.start and not self._inside_cue(t)
                 and not self._in_closed_brackets(t, q)]
+        clause_start = self._clause_start(q.start)
+        if q.type == "PERSON_TIMES" and left and left[-1].start >= clause_start \
+                and left[-1].id == "insured_persons":
+            return left[-1]  # 参保人数将突破50万人次: insured people counted in 人次
         if q.type == "PERCENT" and measure == "level":
-            clause_start = self._clause_start(q.start)
             rates = [t for t in left if t.start >= clause_start
                      and metrics[t.id].kind in ("rate", "other")]
             return rates[-1] if rates else None
