@@ -866,8 +866,6 @@ def test_department_line_after_a_list_naming_a_fund(tag):
     assert labels(t.get("20.41 万元")) == ("none", "public_expenditure", "level", "actual")
 
 
-@gap("§2.2 asset_value (房屋价值, 车辆价值): seed 004 '车辆 6 辆，价值 207.2 万元' "
-     "is read as other")
 def test_asset_values(tag):
     t = tag(DEPARTMENT + "（三）国有资产占用情况说明\n\n"
             "截止 2019 年 12 月 31 日，单位共有房屋 3270(平方米)，价值 308.17 万元。"

@@ -29,7 +29,7 @@ class MetricRules(RuleState):
                 and not self._in_closed_brackets(t, q)]
         clause_start = self._clause_start(q.start)
         if q.type == "PERSON_TIMES" and left and left[-1].start >= clause_start \
-                and left[-1].id == "insured_persons":
+                and "参保" in self.doc.ntext[left[-1].start:left[-1].end]:
             return left[-1]  # 参保人数将突破50万人次: insured people counted in 人次
         if q.type == "PERCENT" and measure == "level":
             rates = [t for t in left if t.start >= clause_start
