@@ -17,6 +17,9 @@ class Errors(str, Enum):
     E002 = "file looks binary (NUL bytes or control characters), not text"
     E003 = "cannot decode the file as text: {detail}"
     E004 = "cannot read the file: {detail}"
+    E005 = "the file ends inside a UTF-8 character at byte {offset}: was it cut short?"
+    E006 = "not a regular file ({kind}); only text files are read"
+    E007 = "cannot list the directory: {detail}"
     E010 = "line {line}: not valid JSON: {detail}"
     E011 = "line {line}: field {field!r} {detail}"
     E012 = "line {line}: unknown {field} id {value!r}"
@@ -29,8 +32,20 @@ class Errors(str, Enum):
     E020 = "lexicon {name}: {detail}"
     E030 = "model file is not a valid nlp-pipeline model: {detail}"
     E031 = "model was saved by an incompatible version: {detail}"
+    E032 = "no trained model here; train one with: {command}"
+    E033 = "this is a {found!r} model, not a {expected!r} one; train one with: {command}"
+    E034 = "cannot train: {detail}"
     E040 = "unknown tagger {name!r}; available: {available}"
     E041 = "no input files found under {paths}"
+    E042 = (
+        "--resume: the checkpoint {parts} is for other inputs or another tagger; "
+        "delete it or run without --resume"
+    )
+    E043 = "a worker process died while tagging this document: {detail}"
+    E044 = "--engine dask needs its optional dependencies: pip install 'nlp-pipeline[dask]'"
+    E045 = "cannot reach the Dask scheduler at {address}: {detail}"
+    E046 = "the tagger failed on this document: {detail}"
+    E047 = "{option} {detail}"
 
 
 class PipelineError(Exception):

@@ -6,12 +6,13 @@ only parses them into read-only structures, once per process.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+import tomllib
 
 from .errors import Errors, PipelineError
 

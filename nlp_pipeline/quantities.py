@@ -18,6 +18,8 @@ from .numerals import CHINESE_NUMERAL_CHARS, parse_arabic, parse_chinese
 from .tables import NUMBER_CELL
 
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?+"
+_DIGIT_COLON = regex.compile(r"\d[：:]")
+_HEADER_UNIT = regex.compile(r"[（(](万亿元|亿元|万元|千元|元|万人次|人次|万人|人|%)[)）]|(%)$")
 
 
 def _unit_pattern() -> str:
@@ -75,7 +77,7 @@ class QuantityMatcher:
         unit = m.group("unit")
         if self._blocked(text, m.start(), m.end(), unit):
             return None
-        if regex.match(r"\d[：:]", text[max(0, m.start() - 2):m.start()]):
+        if _DIGIT_COLON.match(text[max(0, m.start() - 2):m.start()]):
             return None  # 11:58:28 人阅读: the seconds of a time stamp
         number = parse_arabic(m.group("num"))
         if m.group("sign") == "-":
@@ -136,7 +138,7 @@ def matcher() -> QuantityMatcher:
 def _cell_unit(cell: Cell, table_unit: str | None) -> str | None:
     """The unit a table states for a bare number: its own headers first, then the table's."""
     for label in (cell.row_label, cell.left_label, cell.col_label, cell.group_label):
-        m = regex.search(r"[（(](万亿元|亿元|万元|千元|元|万人次|人次|万人|人|%)[)）]|(%)$", label)
+        m = _HEADER_UNIT.search(label)
         if m:
             return m.group(1) or m.group(2)
     return table_unit

@@ -7,7 +7,7 @@ Gold files, tagger output and every exporter share this one record. Values are
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -147,6 +147,66 @@ def iter_jsonl(path: str | Path, *, check_ids: bool = True) -> Iterator[Mention]
             except json.JSONDecodeError as exc:
                 raise PipelineError(Errors.E010, path, line=number, detail=exc.msg) from None
             yield parse_record(obj, path=path, line=number, check_ids=check_ids)
+
+
+def iter_jsonl_lines(path: str | Path, *, check_ids: bool = True) -> Iterator[tuple[int, Mention]]:
+    """Like :func:`iter_jsonl`, with each record's line number, for later checks that
+    must name the line too (:func:`check_against_text`)."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise PipelineError(Errors.E004, path, detail=exc.strerror or str(exc)) from exc
+    with handle:
+        for number, raw in _numbered_lines(handle, path):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise PipelineError(Errors.E010, path, line=number, detail=exc.msg) from None
+            yield number, parse_record(obj, path=path, line=number, check_ids=check_ids)
+
+
+def _numbered_lines(handle: Iterable[bytes], path: Path) -> Iterator[tuple[int, str]]:
+    """Lines split on ``\\n`` only, with their numbers; each decoded on its own, so a
+    line that is not UTF-8 is E003 naming exactly that line."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            detail = f"line {number} is not UTF-8 ({exc.reason})"
+            raise PipelineError(Errors.E003, path, detail=detail) from None
+
+
+def check_against_text(
+    mention: Mention, text: str, path: str | Path | None = None, line: int = 0
+) -> Mention:
+    """Raise E014/E015 unless the record's offsets lie in ``text`` and slice its ``text``.
+
+    ``parse_record`` cannot check this: it needs the document, which the caller has.
+    """
+    if mention.end > len(text):
+        raise PipelineError(Errors.E014, path, line=line, start=mention.start, end=mention.end,
+                            length=len(text))
+    found = text[mention.start:mention.end]
+    if found != mention.text:
+        raise PipelineError(Errors.E015, path, line=line, text=mention.text, slice=found)
+    return mention
+
+
+def check_jsonl(
+    path: str | Path, texts: Mapping[str, str], *, check_ids: bool = True
+) -> Iterator[Mention]:
+    """Read a record file and check every record against its document's text.
+
+    ``texts`` maps ``doc_id`` to the text as Python reads it (:func:`loading.read_text`);
+    a record whose document is not there is E018. Every error names file and line.
+    """
+    for number, mention in iter_jsonl_lines(path, check_ids=check_ids):
+        if mention.doc_id not in texts:
+            raise PipelineError(Errors.E018, f"{path}:{number}", doc_id=mention.doc_id)
+        yield check_against_text(mention, texts[mention.doc_id], path, number)
 
 
 def read_jsonl(path: str | Path, *, check_ids: bool = True) -> list[Mention]:

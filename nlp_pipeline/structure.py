@@ -8,6 +8,7 @@ a table blindly.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 
 import regex
@@ -29,6 +30,7 @@ UNMARKED_LEVEL = len(HEADING_MARKERS)
 MAX_HEADING = 60
 MAX_TITLE = 30
 _SENTENCE_END = regex.compile(r"[。！？；]+")
+_DIGIT_UNIT = regex.compile(r"\d\s*(?:万|亿|元|%|人)")
 _YEAR_OF_REPORT = regex.compile(r"((?:19|20)\d\d)\s*年度")
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?![\d月])")
 
@@ -42,8 +44,9 @@ def heading_level(line: str) -> int | None:
     for level, marker in enumerate(HEADING_MARKERS):
         if marker.match(stripped):
             return None if body_punct else level
-    has_digit_unit = regex.search(r"\d\s*(?:万|亿|元|%|人)", stripped)
-    if len(stripped) <= MAX_TITLE and not body_punct and "，" not in stripped and not has_digit_unit:
+    has_digit_unit = _DIGIT_UNIT.search(stripped)
+    short = len(stripped) <= MAX_TITLE
+    if short and not body_punct and "，" not in stripped and not has_digit_unit:
         return UNMARKED_LEVEL
     return None
 
@@ -114,11 +117,12 @@ def structure(doc: Document) -> Document:
     if block_start is not None:
         table_blocks.append((block_start, len(lines), current))
     doc.tables = build_tables(doc, lines, table_blocks)
+    line_starts = [s for s, _ in lines]  # increasing: bisect finds a table's lines
     for table in doc.tables:
+        first = bisect_left(line_starts, table.start)
+        stop = bisect_left(line_starts, table.end)
         doc.sentences.extend(
-            Sentence(s, e, table.section, in_table=True)
-            for s, e in lines
-            if table.start <= s < table.end and e > s
+            Sentence(s, e, table.section, in_table=True) for s, e in lines[first:stop] if e > s
         )
     doc.sentences.sort(key=lambda s: s.start)
     doc.report_year = report_year(text)

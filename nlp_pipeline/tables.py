@@ -19,6 +19,7 @@ UNIT_LINE = regex.compile(
 NUMBER_CELL = regex.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _LOOKBACK = 3
 _DIGIT = regex.compile(r"\d")
+_DASHES = regex.compile(r"[-—–－]+")
 
 
 def is_table_line(line: str) -> bool:
@@ -151,14 +152,15 @@ def _rows(table: Table, rows: list[tuple[int, list[tuple[int, int, str]]]]) -> N
             continue
         previous_was_header = False
         current = _row_labels(texts, numeric, carried)
-        carried = [t if j < min(numeric) else "" for j, t in enumerate(current)]
+        first_value = min(numeric)
+        carried = [t if j < first_value else "" for j, t in enumerate(current)]
         _value_cells(table, r, cells, texts, numeric, current, header)
         _text_cells(table, r, cells, header)
 
 
 def _label_text(text: str) -> str:
     """A cell of dashes (—, --) says "nothing here": neither a label nor a number."""
-    return "" if regex.fullmatch(r"[-—–－]+", text) else text
+    return "" if _DASHES.fullmatch(text) else text
 
 
 def _continues(upper: list[str], lower: list[str]) -> bool:
@@ -208,17 +210,22 @@ def _value_cells(
     shifted = not _is_value_header(header[first_value] if first_value < len(header) else "")
     corner = [header[k] for k in range(min(first_value, len(header)))
               if header[k] and not current[k]]  # 项目资金（万元） above the row labels
-    labels: list[int] = []
+    # Labels left of the first value are the same for every cell of the row: join them
+    # once, with and without the last (which is the row label unless a later one is).
+    before = [k for k in range(first_value) if current[k]]  # k < first_value: not numeric
+    groups = (" ".join(corner + [current[k] for k in before[:-1]]),
+              " ".join(corner + [current[k] for k in before]))
+    labels = list(before)
+    swept = first_value  # columns left of this one are in ``labels`` already (one sweep)
     for rank, j in enumerate(sorted(numeric)):
-        labels += [k for k in range(labels[-1] + 1 if labels else 0, j)
-                   if k not in numeric and current[k]]
+        labels += [k for k in range(swept, j) if k not in numeric and current[k]]
+        swept = max(swept, j)
         row_label = current[labels[-1]] if labels else ""
         if shifted or j >= len(header) or not header[j]:
             col_label = named[rank] if rank < len(named) else ""
         else:
             col_label = header[j]
-        leading = [current[k] for k in labels[:-1] if k < first_value]
-        group = " ".join(corner + leading)
+        group = groups[len(labels) > len(before)]
         near = tuple(current[k] for k in reversed(labels[-4:]) if texts[k])
         start, end, body = cells[j]
         table.cells.append(Cell(start, end, body, r, j, row_label, col_label, group,

@@ -172,7 +172,8 @@ def test_resume_refuses_a_checkpoint_of_other_inputs_or_tagger(corpus, tmp_path,
         with pytest.raises(PipelineError) as info:
             run_corpus(paths, out, tagger, resume=True)
         assert info.value.code is Errors.E042
-    run_corpus([corpus / "b"], out, RuleTagger())  # without --resume: starts afresh
+    summary = run_corpus([corpus / "b"], out, RuleTagger())  # without --resume: afresh
+    assert any("2 finished documents" in w for w in summary.warnings)
     assert not parts_dir(out).exists()
 
 
@@ -324,3 +325,25 @@ def test_killed_corpus_run_keeps_old_output_and_resumes_to_the_same_result(
     run_corpus([big], whole, RuleTagger())
     assert out.read_bytes() == whole.read_bytes()
     assert len(read_jsonl(out)) == sum(summary.mentions.values())
+
+
+def test_a_callers_writer_is_aborted_when_the_run_stops(corpus, tmp_path):
+    class Recorder:
+        def __init__(self):
+            self.events = []
+
+        def add(self, doc, mentions):
+            self.events.append("add")
+
+        def close(self):
+            self.events.append("close")
+
+        def abort(self):
+            self.events.append("abort")
+
+    (tmp_path / "0_bad.txt").write_bytes(b"")
+    sink = Recorder()
+    with pytest.raises(PipelineError):
+        run_corpus([tmp_path / "0_bad.txt", corpus], tmp_path / "out.jsonl", RuleTagger(),
+                   writer=sink, fail_fast=True)
+    assert sink.events == ["abort"]
