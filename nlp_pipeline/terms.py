@@ -9,7 +9,7 @@ hint (see :class:`TermMatch.fund_hint`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -42,8 +42,11 @@ class TermMatcher:
         fund_aliases = sorted(
             (a for a, (k, _) in self.lookup.items() if k == "fund"), key=len, reverse=True
         )
-        self.fund_pattern = regex.compile("|".join(regex.escape(a) for a in fund_aliases))
-        self.hint_prefixes = lex.fund_hint_prefixes
+        fund_pattern = regex.compile("|".join(regex.escape(a) for a in fund_aliases))
+        self.hints = {
+            alias: _hint(alias, fund_pattern, self.lookup, lex.fund_hint_prefixes)
+            for alias, (kind, _) in self.lookup.items() if kind == "metric"
+        }
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermMatch]:
         """Matches in ``text[start:end]``; a fund name right after another fund name is
@@ -54,15 +57,7 @@ class TermMatcher:
             kind, ident = self.lookup[m.group()]
             if kind == "fund" and out and out[-1].kind == "fund" and out[-1].end == m.start():
                 continue
-            hint = None
-            if kind == "metric":
-                inner = self.fund_pattern.search(m.group())
-                if inner:
-                    hint = self.lookup[inner.group()][1]
-                else:
-                    hint = next((f for p, f in self.hint_prefixes.items()
-                                 if m.group().startswith(p)), None)
-            out.append(TermMatch(m.start(), m.end(), kind, ident, hint))
+            out.append(TermMatch(m.start(), m.end(), kind, ident, self.hints.get(m.group())))
         return out
 
     def words(self) -> list[str]:
@@ -70,6 +65,24 @@ class TermMatcher:
         return list(self.lookup)
 
 
+def _hint(
+    alias: str, fund_pattern: regex.Pattern, lookup: dict[str, tuple[str, str]],
+    prefixes: dict[str, str],
+) -> str | None:
+    """The fund a metric term names inside it (医疗保险待遇支出 → medical) or by its
+    first word (企业离退休人员 → enterprise_pension)."""
+    inner = fund_pattern.search(alias)
+    if inner:
+        return lookup[inner.group()][1]
+    return next((fund for prefix, fund in prefixes.items() if alias.startswith(prefix)), None)
+
+
 @cache
 def term_matcher() -> TermMatcher:
     return TermMatcher()
+
+
+@lru_cache(maxsize=4096)
+def terms_in(label: str) -> tuple[TermMatch, ...]:
+    """Terms of a short label (a heading, a table header), cached: tables repeat them."""
+    return tuple(term_matcher().find(label))

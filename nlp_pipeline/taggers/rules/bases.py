@@ -5,6 +5,8 @@ document genre; comparators right before or after the span.
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from ...document import Quantity, Sentence
@@ -56,10 +58,16 @@ class BasisRules(RuleState):
         return any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior)
 
     def _dated_years(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Years the sentence dates its figures to (not ones it compares with)."""
+        """Years in ``[start, end)`` that date figures (not ones compared with)."""
+        i = bisect.bisect_left(self.year_starts, start)
+        j = bisect.bisect_left(self.year_starts, end)
+        return [y for y in self.years[i:j] if y[0] + 4 <= end]
+
+    def _all_dated_years(self) -> list[tuple[int, int]]:
+        """Every year in the document that dates a figure, found once."""
         text = self.doc.ntext
         years = []
-        for m in YEAR.finditer(text, start, end):
+        for m in YEAR.finditer(text):
             after = text[m.end():m.end() + 2]
             if regex.match(r"\d{0,2}月|以来|起|开始", after):
                 continue  # a date (2018年1月1日起), not the period a figure belongs to

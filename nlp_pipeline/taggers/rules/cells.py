@@ -5,7 +5,7 @@ cell's column header, row label, row group and the table's title.
 from __future__ import annotations
 
 from ...document import Cell, Quantity, Sentence
-from ...terms import TermMatch, term_matcher
+from ...terms import TermMatch, terms_in
 from .common import YEAR, Labels
 from .state import RuleState
 
@@ -31,7 +31,7 @@ class CellRules(RuleState):
         if any(c in cell.col_label for c in self.cues.total_column):
             return self.lex.defaults["fund_aggregate"]
         for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
-            terms = term_matcher().find(label)
+            terms = terms_in(label)
             found = [t for t in terms if t.kind == "fund"]
             if found:
                 return self._reduce(found, None, label) or self.default_fund
@@ -45,7 +45,7 @@ class CellRules(RuleState):
         metrics = self.lex.metrics
         fallback = None
         for label in labels:
-            found = [t for t in term_matcher().find(label) if t.kind == "metric"]
+            found = [t for t in terms_in(label) if t.kind == "metric"]
             for t in reversed(found):
                 spec = metrics[t.id]
                 if q.type == "PERCENT" and measure == "level":

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import bisect
 
+import regex
+
 from ...cues import cues
 from ...document import Document, Quantity, Sentence
 from ...lexicon import load_lexicon
-from ...terms import TermMatch
+from ...terms import TermMatch, term_matcher
 from .bases import BasisRules
 from .cells import CellRules
 from .common import CLAUSE_BREAK, LIST_SEPARATORS, PHRASE_BREAK, Labels
 from .funds import FundRules
 from .measures import MeasureRules
 from .metrics import MetricRules
+
+_CLAUSE_OR_LINE = regex.compile(CLAUSE_BREAK.pattern[:-1] + "\n]")
+_PHRASE_OR_LINE = regex.compile(PHRASE_BREAK.pattern[:-1] + "\n]")
 
 
 class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
@@ -30,6 +35,13 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         self.starts = [q.start for q in doc.quantities]
         self.ends = [q.end for q in doc.quantities]
         self.table_of = {id(c): t for t in doc.tables for c in t.cells}
+        # matched once per document, then looked up by position
+        self.doc_terms = term_matcher().find(doc.ntext)
+        self.term_starts = [t.start for t in self.doc_terms]
+        self.clause_breaks = [m.start() for m in _CLAUSE_OR_LINE.finditer(doc.ntext)]
+        self.phrase_breaks = [m.start() for m in _PHRASE_OR_LINE.finditer(doc.ntext)]
+        self.years = self._all_dated_years()
+        self.year_starts = [pos for pos, _ in self.years]
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
@@ -102,10 +114,12 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
     def _clause_start(self, pos: int, brackets: bool = True) -> int:
         """Start of the clause holding ``pos``; with ``brackets=False`` a bracket does
         not end a clause (比上年增加（减少）0万元)."""
-        text = self.doc.ntext
-        line_start = text.rfind("\n", 0, pos) + 1
-        breaks = CLAUSE_BREAK if brackets else PHRASE_BREAK
-        for i in range(pos - 1, line_start - 1, -1):
-            if breaks.match(text[i]):
-                return i + 1
-        return line_start
+        breaks = self.clause_breaks if brackets else self.phrase_breaks
+        i = bisect.bisect_left(breaks, pos) - 1
+        return breaks[i] + 1 if i >= 0 else 0
+
+    def terms_between(self, start: int, end: int) -> list[TermMatch]:
+        """The document's terms lying inside ``[start, end)``."""
+        i = bisect.bisect_left(self.term_starts, start)
+        j = bisect.bisect_left(self.term_starts, end)
+        return [t for t in self.doc_terms[i:j] if t.end <= end]

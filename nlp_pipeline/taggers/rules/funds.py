@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 
 from ...document import Quantity
-from ...terms import TermMatch, term_matcher
+from ...terms import TermMatch, terms_in
 from .common import CLAUSE_BREAK
 from .state import RuleState
 
@@ -21,12 +21,12 @@ class FundRules(RuleState):
         """A report whose title names one fund (…工伤保险基金运行情况) is about that fund."""
         text = self.doc.ntext
         title = next((line for line in text[:300].split("\n") if line.strip()), "")
-        funds = {t.id for t in term_matcher().find(title) if t.kind == "fund"}
+        funds = {t.id for t in terms_in(title) if t.kind == "fund"}
         return funds.pop() if len(funds) == 1 else None
 
     def _resolve_ambiguous(self) -> dict[str, str]:
         """Document-dependent readings of names like 基本医疗保险 (funds.toml [[ambiguous]])."""
-        named = {t.id for t in term_matcher().find(self.doc.ntext) if t.kind == "fund"}
+        named = {t.id for t in self.doc_terms if t.kind == "fund"}
         return {
             a["alias"]: a["then"] if a["if_document_names"] in named else a["default"]
             for a in self.lex.ambiguous_funds
@@ -51,7 +51,7 @@ class FundRules(RuleState):
 
     def _heading_fund(self, section: int | None) -> str | None:
         for sec in self.doc.section_chain(section):
-            found = [t for t in term_matcher().find(sec.title) if t.kind == "fund"]
+            found = [t for t in terms_in(sec.title) if t.kind == "fund"]
             if found:
                 return self._reduce(found, None, sec.title)
         return None
@@ -93,7 +93,7 @@ class FundRules(RuleState):
         heading: str | None = None
         last: str | None = None  # the fund at the end of the previous sentence, `none` too
         for i, sent in enumerate(self.doc.sentences):
-            self.terms[i] = term_matcher().find(text, sent.start, sent.end)
+            self.terms[i] = self.terms_between(sent.start, sent.end)
             if sent.section != section:
                 section = sent.section
                 fund = heading = self._heading_fund(section)

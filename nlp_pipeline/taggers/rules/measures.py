@@ -8,7 +8,6 @@ import bisect
 
 from ...cues import Cue
 from ...document import Quantity
-from ...terms import term_matcher
 from .common import LIST_SEPARATORS, SHORT_CUE_REACH
 from .state import RuleState
 
@@ -20,8 +19,8 @@ class MeasureRules(RuleState):
         if between.strip() in LIST_SEPARATORS and self._last is not None:
             return self._last.measure, self._last.negate  # 分别增加45人次、51人次
         found = self.cues.measure.find(text, prev_end, q.start)
-        found = [c for c in found if len(c.text) > 1 or c.kind not in ("increase", "decrease")
-                 or q.start - c.end <= SHORT_CUE_REACH]
+        found = [c for c in found if (len(c.text) > 1 or c.kind not in ("increase", "decrease")
+                 or q.start - c.end <= SHORT_CUE_REACH) and not self._inside_term(c)]
         kinds = {c.kind for c in found}
         if not found and between.startswith(LIST_SEPARATORS) and self._last is not None:
             return self._last.measure, self._last.negate  # 占企业总数的X%、减免金额的Y%
@@ -48,6 +47,12 @@ class MeasureRules(RuleState):
             return ("change" if "百分点" in q.unit else "growth"), negate
         return "change", negate
 
+    def _inside_term(self, cue: Cue) -> bool:
+        """技能提升补贴支出: a verb inside a metric's name is not a change."""
+        i = bisect.bisect_right(self.term_starts, cue.start) - 1
+        return i >= 0 and self.doc_terms[i].kind == "metric" and self.doc_terms[i].end >= cue.end \
+            and self.doc_terms[i].start < cue.start
+
     def _segment_before(self, pos: int) -> list[Cue]:
         """Cues before the quantity that ends at ``pos`` (for 完成预算X万元的Y%)."""
         i = bisect.bisect_left(self.ends, pos)
@@ -66,7 +71,7 @@ class MeasureRules(RuleState):
             return None
         # a change verb counts only after the last metric term: 增长原因：基金收入X is a level
         metric_terms = [
-            t for t in term_matcher().find(self.doc.ntext, change[0].start, q.start)
+            t for t in self.terms_between(change[0].start, q.start)
             if t.kind == "metric"
         ]
         if metric_terms:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 from ...document import Quantity
-from ...terms import TermMatch, term_matcher
+from ...terms import TermMatch
 from .common import CLAUSE_BREAK, YEAR
 from .state import RuleState
 
@@ -77,7 +77,7 @@ class MetricRules(RuleState):
         lines = self.lex.cues["lines"]
         if word not in lines["modifiers"] or term.start == 0:
             return term.id
-        named = [t for t in term_matcher().find(text, max(0, term.start - 16), term.start)
+        named = [t for t in self.terms_between(max(0, term.start - 16), term.start)
                  if t.kind == "metric" and t.end == term.start]
         if named:
             return named[-1].id
@@ -99,7 +99,7 @@ class MetricRules(RuleState):
         words = regex.sub(r"[\p{P}\s\d]|其中|分别|包括", "", between)
         if len(regex.findall(r"\p{Han}", words)) < 2 or YEAR.search(between):
             return metric
-        if term_matcher().find(text, prev_end, q.start):
+        if self.terms_between(prev_end, q.start):
             return metric
         if (self.cues.measure.find(text, prev_end, q.start)
                 or self.cues.basis.find(text, prev_end, q.start)

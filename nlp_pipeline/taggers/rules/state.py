@@ -24,3 +24,6 @@ class RuleState:
     ends: list[int]
     table_of: dict[int, Table]  # id(cell) → its table
     _last: Labels | None  # labels of the previous quantity (list continuation)
+    doc_terms: list[TermMatch]  # every lexicon term of the document, in order
+    term_starts: list[int]
+    years: list[tuple[int, int]]  # (position, year) of years that date figures
