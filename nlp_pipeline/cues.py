@@ -53,6 +53,7 @@ class Cues:
     from_to: tuple[str, ...]
     before_needs_after: tuple[str, ...]
     growth_only: frozenset[str]
+    emphasis: frozenset[str]
     decrease_words: frozenset[str]
     flow_level: tuple[str, ...]
     total_column: tuple[str, ...]
@@ -69,6 +70,7 @@ def cues() -> Cues:
             "share": m["share"], "ratio_to_plan": m["ratio_to_plan"],
             "plan_difference": m["plan_difference"], "to_level": m["to_level"],
             "growth_only": m["growth_only"], "decrease": m["decrease"], "increase": m["increase"],
+            "neutral": m["neutral"],
         }),
         basis=CueSet({
             "ratio": m["ratio_to_plan"], "prior": data["basis"]["prior"],
@@ -83,6 +85,7 @@ def cues() -> Cues:
         from_to=tuple(data["basis"]["from_to"]),
         before_needs_after=tuple(q["before_needs_after"]),
         growth_only=frozenset(m["growth_only"]),
+        emphasis=frozenset(m["emphasis"]),
         decrease_words=frozenset(m["decrease"]),
         flow_level=tuple(m["flow_level"]),
         total_column=tuple(data["fund"]["total_column"]),

@@ -32,7 +32,7 @@ _HEADING_START = regex.compile(
     r"|\d+[、．]|\d+\.(?!\d)|[①-⑳])"
 )
 #: A line shorter than this is a title, a table cell or a list item, not a wrapped line.
-MIN_WRAPPED_LINE = 20
+MIN_WRAPPED_LINE = 30
 #: A line ending in a number (and maybe a multiplier). Searched right to left (``(?r)``)
 #: so a line of 200 000 digits costs one pass, not one pass per starting digit.
 _ENDS_IN_NUMBER = regex.compile(r"(?r)\d[\d.,]*\s*[万亿萬億百千]?$")

@@ -44,8 +44,8 @@ class QuantityMatcher:
             rf"(?<![{cn}])(?P<num>[{cn}]{{1,12}}+)(?P<unit>{units})"
         )
         self.approximate = regex.compile(
-            rf"(?<![\dA-Za-z.])(?P<num>{_ARABIC})(?P<mult>万亿|亿|万|萬|億)?+(?P<approx>[多余])"
-            rf"(?P<base>元|人次|人|名)"
+            rf"(?<![\dA-Za-z.])(?P<num>{_ARABIC})(?:(?P<mult>万亿|亿|万|萬|億)?+(?P<approx>[多余])"
+            rf"|(?P<approx2>[多余])(?P<mult2>万亿|亿|万|萬|億))(?P<base>元|人次|人|名)"
         )
         self.percent_words = regex.compile(rf"百分之(?P<num>[{cn}]{{1,8}}+)")
         self.not_after = {k: tuple(v) for k, v in cues["not_after_unit"].items()}
@@ -87,14 +87,14 @@ class QuantityMatcher:
                         unit_start=m.start("unit"))
 
     def _approximate(self, text: str, m: regex.Match) -> Quantity | None:
-        """3000余人, 1亿多元: the number, 多/余, then the unit; qualifier ``>``."""
-        unit = (m.group("mult") or "") + m.group("base")
+        """3000余人, 1亿多元, 300余万元: the number, 多/余 and the unit; qualifier ``>``."""
+        unit = (m.group("mult") or m.group("mult2") or "") + m.group("base")
         if unit not in self.units or self._blocked(text, m.start(), m.end(), m.group("base")):
             return None
         number = parse_arabic(m.group("num"))
         spec = self.units[unit]
         return Quantity(m.start(), m.end(), number, unit, spec.type, number * spec.multiplier,
-                        qualifier=">", unit_start=m.start("approx"))
+                        qualifier=">", unit_start=_unit_start(m))
 
     def _chinese(self, text: str, m: regex.Match) -> Quantity | None:
         digits, unit = m.group("num"), m.group("unit")
@@ -111,6 +111,14 @@ class QuantityMatcher:
         spec = self.units[unit]
         return Quantity(m.start(), m.end(), number, unit, spec.type, number * spec.multiplier,
                         unit_start=m.start("unit"))
+
+
+def _unit_start(m: regex.Match) -> int:
+    """Where the written unit of an approximate figure begins (万余人, 余万元)."""
+    for group in ("mult", "approx", "approx2"):
+        if m.group(group):
+            return m.start(group)
+    return m.start("base")
 
 
 def _drop_overlaps(found: list[Quantity]) -> list[Quantity]:
@@ -137,11 +145,12 @@ def matcher() -> QuantityMatcher:
 
 def _cell_unit(cell: Cell, table_unit: str | None) -> str | None:
     """The unit a table states for a bare number: its own headers first, then the table's."""
-    for label in (cell.row_label, cell.left_label, cell.col_label, cell.group_label):
-        m = _HEADER_UNIT.search(label)
-        if m:
-            return m.group(1) or m.group(2)
-    return table_unit
+    units = [m.group(1) or m.group(2) for label in
+             (cell.row_label, cell.left_label, cell.col_label, cell.group_label)
+             if (m := _HEADER_UNIT.search(label))]
+    if "%" in units:
+        return "%"  # 参保人数（万人） × 增长率（%）: the rate column decides
+    return units[0] if units else table_unit
 
 
 def _table_quantities(doc: Document, taken: list[Quantity]) -> list[Quantity]:

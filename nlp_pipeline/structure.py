@@ -156,13 +156,21 @@ def report_year(text: str) -> int | None:
 def _is_budget(text: str) -> bool:
     """A budget statement (预算编报说明, 预算按险种分别编制): figures default to planned."""
     genre = load_lexicon().cues["genre"]
-    head = text[:200]
-    title = next((line for line in head.split("\n") if line.strip()), "")
-    return any(c in head for c in genre["budget"]) and not any(
-        c in title for c in genre["not_budget"]
+    first = next((line.strip() for line in text[:1000].split("\n") if line.strip()), "")
+    heads = [first[:60], *_title_lines(text)]
+    return any(c in h for h in heads for c in genre["budget"]) and not any(
+        c in h for h in heads for c in genre["not_budget"]
     )
 
 
 def _is_department(text: str) -> bool:
+    """Department accounts say so in their title lines (2019 年度部门决算公开), not in
+    passing further down (根据部门预算管理有关要求…)."""
     cues = load_lexicon().cues["genre"]["department"]
-    return any(cue in text[:600] for cue in cues)
+    return any(cue in line for line in _title_lines(text) for cue in cues)
+
+
+def _title_lines(text: str, count: int = 4, width: int = 40) -> list[str]:
+    """The first few short non-empty lines: where a report names itself."""
+    lines = [line.strip() for line in text[:1000].split("\n") if line.strip()]
+    return [line for line in lines[:count] if len(line) <= width]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import regex
 
 from .document import Cell, Document, Table
+from .terms import terms_in
 
 UNIT_LINE = regex.compile(
     r"(?:单位|金额单位|计量单位)\s*[：:]\s*(万亿元|亿元|万元|千元|元|万人次|人次|万人|人|%)"
@@ -233,8 +234,11 @@ def _value_cells(
 
 
 def _is_value_header(text: str) -> bool:
-    """年度指标值, 全年执行数, 2019年: a column of values, not of labels (三级指标)."""
-    return bool(text) and any(c in text for c in VALUE_HEADER_CUES) and not text.endswith("指标")
+    """年度指标值, 全年执行数, 2019年, 失业保险, 基金收入: a column of values, not of
+    labels (三级指标)."""
+    if not text or text.endswith("指标"):
+        return False
+    return any(c in text for c in VALUE_HEADER_CUES) or bool(terms_in(text))
 
 
 HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金额", "合计", "年", "数", "值",
@@ -248,18 +252,13 @@ def _is_header(texts: list[str]) -> bool:
             and any(cue in t for t in filled for cue in HEADER_CUES))
 
 
-def _carry(carried: list[str], j: int, text: str, first_value: int) -> str:
-    """A label cell's text, or the label above it when a leading cell is empty (merged)."""
-    if text:
-        return text
-    return carried[j] if j < first_value and j < len(carried) else ""
-
-
 def _is_prose(text: str) -> bool:
     return len(text) > 40 and _DIGIT.search(text) is not None
 
 
 _YEAR_LABEL = regex.compile(r"(?:19|20)\d\d\s*年(?:度|末)?")
+#: 2021年预算数, 2020年决算: a column header naming a year's figures, not a value.
+_YEAR_HEADER = regex.compile(r"(?:19|20)\d\d\s*年[^\d%]{1,10}")
 
 
 def _is_title(line: str) -> bool:
@@ -269,7 +268,7 @@ def _is_title(line: str) -> bool:
 
 def _has_number(text: str) -> bool:
     """A value cell; a year column header (2019年) is a label, not a value."""
-    if _YEAR_LABEL.fullmatch(text):
+    if _YEAR_LABEL.fullmatch(text) or _YEAR_HEADER.fullmatch(text):
         return False
     return len(text) <= 40 and _DIGIT.search(text) is not None
 

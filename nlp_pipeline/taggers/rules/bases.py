@@ -22,9 +22,11 @@ class BasisRules(RuleState):
         for cue in self.cues.basis.find(text, s_start, q.start):
             if cue.kind == "neutral":
                 continue
-            if cue.kind == "prior" and self._is_comparison(cue.start):
-                if q.start - cue.end <= 1:
-                    events.append((cue.start, "prior"))  # 较上年7.71万人增加…: the base figure
+            if self._is_comparison(cue.start):
+                # 比上年执行数增长6%: the cue names the base of a comparison, not this figure;
+                # 较上年7.71万人增加…: the figure right after it is that base
+                if cue.kind == "prior" and not self.doc.ntext[cue.end:q.start].strip():
+                    events.append((cue.start, "prior"))
                 continue
             if cue.kind == "ratio":
                 # 完成全年预算1091628万元, 完成年度目标任务7900人: the figure right after

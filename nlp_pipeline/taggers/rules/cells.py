@@ -15,7 +15,6 @@ class CellRules(RuleState):
         self, q: Quantity, cell: Cell, sent: Sentence | None, terms: list[TermMatch]
     ) -> Labels:
         table = self.table_of[id(cell)]
-        labels = [cell.col_label, cell.row_label, cell.group_label, cell.left_label, table.title]
         fund = self._cell_fund(cell, table.title, sent)
         measure, negate = self._cell_measure(q, cell)
         metric = self._cell_metric(q, [cell.row_label, cell.left_label, cell.group_label,
@@ -24,12 +23,12 @@ class CellRules(RuleState):
             fund = self.lex.defaults["fund_department"]
         basis = self._cell_basis(cell, measure, sent)
         qualifier = q.qualifier or self._qualifier(q, cell.start)
-        del labels
         return Labels(fund, metric, measure, basis, qualifier, negate)
 
     def _cell_fund(self, cell: Cell, title: str, sent: Sentence | None) -> str:
         if any(c in cell.col_label for c in self.cues.total_column):
-            return self.lex.defaults["fund_aggregate"]
+            return self.default_fund if self.doc.genre == "department" \
+                else self.lex.defaults["fund_aggregate"]
         for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
             terms = terms_in(label)
             found = [t for t in terms if t.kind == "fund"]
@@ -96,15 +95,15 @@ class CellRules(RuleState):
         for label in labels:
             if not label:
                 continue
+            kinds = [c.kind for c in self.cues.basis.find(label) if c.kind != "neutral"]
+            if "prior" in kinds:
+                return "prior"  # 上年决算数
+            if "planned" in kinds and "actual" not in kinds:
+                return "planned"  # 2021年预算数
+            if "actual" in kinds or "ratio" in kinds:
+                return "actual"
             year = YEAR.match(label.strip())
             if year and self.doc.report_year:
                 y = int(year.group(1))
                 return "prior" if y < self.doc.report_year else "actual"
-            kinds = [c.kind for c in self.cues.basis.find(label)]
-            if "actual" in kinds or "ratio" in kinds:
-                return "actual"
-            if "planned" in kinds:
-                return "planned"
-            if "prior" in kinds:
-                return "prior"
         return self._section_basis(sent)

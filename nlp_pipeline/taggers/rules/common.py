@@ -13,7 +13,8 @@ PHRASE_BREAK = regex.compile(r"[，,：:；;。、]")
 #: Single-character verbs (多, 增, 减 …) count only right before the number.
 SHORT_CUE_REACH = 2
 QUALIFIER_REACH = 4
-LIST_SEPARATORS = ("、", "和", "及", "与")
+#: Between two figures of one list or range: 45人次、51人次; ≥95%或≤105%; 3%至5%.
+LIST_SEPARATORS = ("、", "和", "及", "与", "或", "至", "～", "~", "-")
 
 
 @dataclass

@@ -92,6 +92,8 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         basis = self._basis(q, s_start, prev_end, sent)
         if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
             basis = "actual"  # a completion rate reports the result against the plan
+        if measure == "plan_difference":
+            basis = "actual"  # §7: actual minus plan is an actual figure
         qualifier = q.qualifier or self._qualifier(q, prev_end)
         if metric == "balance_current" and any(
             d in text[s_start:q.start] for d in self.cues.deficit

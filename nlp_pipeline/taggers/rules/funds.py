@@ -21,6 +21,8 @@ class FundRules(RuleState):
         """A report whose title names one fund (…工伤保险基金运行情况) is about that fund."""
         text = self.doc.ntext
         title = next((line for line in text[:300].split("\n") if line.strip()), "")
+        if len(title) > 40:
+            return None  # a paragraph, not a title
         funds = {t.id for t in terms_in(title) if t.kind == "fund"}
         return funds.pop() if len(funds) == 1 else None
 

@@ -18,9 +18,7 @@ class MeasureRules(RuleState):
         between = text[prev_end:q.start]
         if between.strip() in LIST_SEPARATORS and self._last is not None:
             return self._last.measure, self._last.negate  # 分别增加45人次、51人次
-        found = self.cues.measure.find(text, prev_end, q.start)
-        found = [c for c in found if (len(c.text) > 1 or c.kind not in ("increase", "decrease")
-                 or q.start - c.end <= SHORT_CUE_REACH) and not self._inside_term(c)]
+        found = [c for c in self.cues.measure.find(text, prev_end, q.start) if self._counts(c, q)]
         kinds = {c.kind for c in found}
         if not found and between.startswith(LIST_SEPARATORS) and self._last is not None:
             return self._last.measure, self._last.negate  # 占企业总数的X%、减免金额的Y%
@@ -38,14 +36,25 @@ class MeasureRules(RuleState):
                 return "ratio_to_plan", False
         last = self._last_change_cue(found, q)
         if last is not None and last.kind == "to_level":
-            rate = [c for c in found if c.kind == "growth_only" and c.end <= last.start]
-            last = rate[-1] if rate else None  # 降幅达到56.7%: still a growth
+            verbs = [c for c in found if c.end <= last.start and (
+                c.kind == "growth_only"  # 降幅达到56.7%: still a growth
+                or (c.kind in ("increase", "decrease") and c.end == last.start
+                    and last.text in self.cues.emphasis))]  # 同比增长达12.5%
+            last = verbs[-1] if verbs else None
         if last is None:
             return "level", False
         negate = last.text in self.cues.decrease_words or last.text.startswith(("降", "减"))
         if q.type == "PERCENT":
             return ("change" if "百分点" in q.unit else "growth"), negate
         return "change", negate
+
+    def _counts(self, cue: Cue, q: Quantity) -> bool:
+        """Neutral words (至少) only shield their characters; a one-character verb (多, 增)
+        counts only right before the number; a verb inside a metric's name is no verb."""
+        if cue.kind == "neutral" or self._inside_term(cue):
+            return False
+        short_verb = len(cue.text) == 1 and cue.kind in ("increase", "decrease")
+        return not short_verb or q.start - cue.end <= SHORT_CUE_REACH
 
     def _inside_term(self, cue: Cue) -> bool:
         """技能提升补贴支出: a verb inside a metric's name is not a change."""
