@@ -28,6 +28,9 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", help="files, or directories searched for .txt reports")
     p.add_argument("-o", "--output", required=True, help="output file (JSON Lines by default)")
     p.add_argument("--tagger", default="rules", help="rules (default), learned or hybrid")
+    p.add_argument("--model", metavar="DIR",
+                   help="trained model for --tagger learned|hybrid (default: models/default; "
+                   "build one with: nlp-pipeline train --gold annotated/ -o models/default)")
     p.add_argument("--format", default="jsonl", choices=_formats(), help="output format")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -45,12 +48,12 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
 
 def _run_extract(args: argparse.Namespace) -> int:
     from .runner import run_corpus
-    from .taggers import get_tagger
+    from .taggers.model_io import tagger_for_extract
     from .writing import parts_dir
 
     if args.scheduler and args.engine != "dask":
         raise PipelineError(Errors.E047, option="--scheduler", detail="needs --engine dask")
-    tagger = get_tagger(args.tagger)
+    tagger = tagger_for_extract(args.tagger, args.model)
     progress = not args.quiet and sys.stderr.isatty()
     try:
         summary = run_corpus(
@@ -77,6 +80,7 @@ SUBCOMMAND_MODULES = (
     "table_frames",  # tables
     "formats.show",  # show
     "formats.importers",  # import
+    "taggers.train",  # train
 )
 
 

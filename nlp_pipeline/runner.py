@@ -481,8 +481,14 @@ def _check_options(workers: int, engine: str, resume: bool, output: object) -> N
 
 
 def _tagger_id(tagger: Tagger) -> str:
-    """What must match for a checkpoint to be resumed: the tagger's class and parameters."""
-    return f"{type(tagger).__module__}.{type(tagger).__qualname__}{tagger.get_params()}"
+    """What must match for a checkpoint to be resumed: the tagger's class and parameters,
+    and for a trained tagger its fitted parameters (two models, same settings)."""
+    ident = f"{type(tagger).__module__}.{type(tagger).__qualname__}{tagger.get_params()}"
+    if getattr(tagger, "requires_fit", False):
+        from .taggers.model_io import fingerprint
+
+        ident += f"@{fingerprint(tagger)}"
+    return ident
 
 
 def _tag_all(

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from ..errors import Errors, PipelineError
 from .base import Tagger
+from .hybrid import HybridTagger
+from .learned import LearnedTagger
 from .rules import RuleTagger
 
-TAGGERS: dict[str, type[Tagger]] = {"rules": RuleTagger}
+TAGGERS: dict[str, type[Tagger]] = {
+    "rules": RuleTagger,
+    "learned": LearnedTagger,
+    "hybrid": HybridTagger,
+}
 
 
 def get_tagger(name: str, **params: object) -> Tagger:
@@ -16,4 +22,4 @@ def get_tagger(name: str, **params: object) -> Tagger:
     return TAGGERS[name](**params)
 
 
-__all__ = ["Tagger", "RuleTagger", "get_tagger", "TAGGERS"]
+__all__ = ["Tagger", "RuleTagger", "LearnedTagger", "HybridTagger", "get_tagger", "TAGGERS"]
