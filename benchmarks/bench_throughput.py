@@ -11,8 +11,10 @@ real use — but outside the timed region, for jieba and the pipeline alike:
   processes (``N=1``: this process), as ``nlp-pipeline extract`` runs it;
 * ``extract:rules:1`` again on a corpus twice as large: peak memory must not grow.
 
-Taggers other than ``rules`` (``learned``, ``hybrid``) are measured when
-``get_tagger(name)`` gives a working tagger, and skipped with the reason otherwise.
+Taggers other than ``rules`` (``learned``, ``hybrid``) are loaded as ``extract`` loads
+them, from ``models/default`` (build it first: ``nlp-pipeline train --gold annotated/ -o
+models/default``; the hybrid from ``--tagger hybrid``), and skipped with the reason when
+there is no model.
 
     python benchmarks/bench_throughput.py                 # 10 MB, workers 2
     python benchmarks/bench_throughput.py --mb 20 --json results.json
@@ -111,15 +113,17 @@ def _timed(run) -> float:
 
 
 def _tagger(name: str):
-    from nlp_pipeline.taggers import get_tagger
+    """The tagger ``extract --tagger NAME`` would run (learned ones from models/default)."""
+    from nlp_pipeline.taggers.model_io import tagger_for_extract
 
-    return get_tagger(name)
+    return tagger_for_extract(name)
 
 
 def usable(name: str) -> str | None:
     """None when tagger ``name`` can be built and run here, else the reason it cannot."""
-    code = ("from nlp_pipeline.runner import warm_up; from nlp_pipeline.taggers import get_tagger;"
-            f"warm_up(get_tagger({name!r}))")
+    code = ("from nlp_pipeline.runner import warm_up;"
+            "from nlp_pipeline.taggers.model_io import tagger_for_extract;"
+            f"warm_up(tagger_for_extract({name!r}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if done.returncode == 0:
         return None

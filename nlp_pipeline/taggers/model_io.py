@@ -199,13 +199,18 @@ def load_model(path: str | Path) -> tuple[Tagger, dict[str, Any]]:
     return tagger, meta
 
 
+def default_model(name: str) -> Path:
+    """Where ``extract --tagger NAME`` looks for a model when ``--model`` is not given."""
+    return DEFAULT_MODEL if name == "learned" else DEFAULT_MODEL.parent / name
+
+
 def load_tagger(name: str, path: str | Path | None = None) -> Tagger:
     """A trained tagger of kind ``name`` (``learned``/``hybrid``) from ``path``.
 
     This is what ``extract --tagger learned [--model DIR]`` calls; the default
-    directory is ``models/default``.
+    directory is ``models/default`` for ``learned`` and ``models/hybrid`` for ``hybrid``.
     """
-    path = Path(path) if path is not None else DEFAULT_MODEL
+    path = Path(path) if path is not None else default_model(name)
     if not path.exists():
         raise PipelineError(Errors.E032, path, command=train_command(path, name))
     tagger, meta = load_model(path)
