@@ -133,20 +133,8 @@ def parse_record(
 
 def iter_jsonl(path: str | Path, *, check_ids: bool = True) -> Iterator[Mention]:
     """Read records from a JSON Lines file; blank lines are allowed."""
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise PipelineError(Errors.E004, path, detail=exc.strerror or str(exc)) from exc
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise PipelineError(Errors.E010, path, line=number, detail=exc.msg) from None
-            yield parse_record(obj, path=path, line=number, check_ids=check_ids)
+    for _, mention in iter_jsonl_lines(path, check_ids=check_ids):
+        yield mention
 
 
 def iter_jsonl_lines(path: str | Path, *, check_ids: bool = True) -> Iterator[tuple[int, Mention]]:

@@ -13,7 +13,6 @@ are imported inside functions, so this module (and its parser) imports without t
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..params import parse_params as _parse_params
 from ..records import Mention, read_jsonl, write_jsonl
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_intervals, paired_bootstrap
 from .crossval import cross_val_predict, requires_crossval
@@ -94,17 +94,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def parse_params(items: Sequence[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs; a value that parses as JSON (``3``, ``true``) is taken as such."""
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
-        try:
-            params[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            params[key] = raw
-    return params
+    """``KEY=VALUE`` pairs (see :func:`nlp_pipeline.params.parse_params`)."""
+    try:
+        return _parse_params(items)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import shlex
 import sys
 import time
@@ -25,6 +24,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
 from ..errors import Errors, PipelineError
+from ..params import parse_params as _parse_params
 from ..records import Mention
 from .base import Tagger
 from .model_io import DEFAULT_MODEL, save_model
@@ -60,17 +60,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def parse_params(items: Sequence[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs; a value that parses as JSON (``3``, ``true``) is taken as such."""
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise PipelineError(Errors.E034, detail=f"--param expects KEY=VALUE, got {item!r}")
-        try:
-            params[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            params[key] = raw
-    return params
+    """``KEY=VALUE`` pairs (see :func:`nlp_pipeline.params.parse_params`)."""
+    try:
+        return _parse_params(items)
+    except ValueError as exc:
+        raise PipelineError(Errors.E034, detail=str(exc)) from None
 
 
 def build_tagger(name: str, params: dict[str, Any], seed: int) -> Tagger:
