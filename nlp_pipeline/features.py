@@ -26,7 +26,7 @@ from .document import Cell, Document, Quantity
 from .lexicon import load_lexicon
 from .records import Mention
 from .segment import Token, segment, tokenize
-from .terms import TermMatch, term_matcher
+from .terms import TermMatch, term_matcher, terms_in
 
 Features = dict[str, float]
 
@@ -89,12 +89,12 @@ class DocumentContext:
 
     @staticmethod
     def _title_fund(title: str) -> str | None:
-        found = [t.id for t in term_matcher().find(title) if t.kind == "fund"]
+        found = [t.id for t in terms_in(title) if t.kind == "fund"]
         return found[-1] if found else None
 
     @staticmethod
     def _title_metric(title: str) -> str | None:
-        found = [t.id for t in term_matcher().find(title) if t.kind == "metric"]
+        found = [t.id for t in terms_in(title) if t.kind == "metric"]
         return found[-1] if found else None
 
     def sentence(self, pos: int) -> _Span:
@@ -359,7 +359,7 @@ def _label_features(ctx: DocumentContext, name: str, label: str) -> Features:
     out: Features = {}
     if not label:
         return {f"{name}=empty": 1.0}
-    for t in term_matcher().find(label):
+    for t in terms_in(label):
         out[f"{name}_{t.kind}={t.id}"] = 1.0
     for c in ctx.cues.measure.find(label):
         out[f"{name}_mcue={c.kind}"] = 1.0

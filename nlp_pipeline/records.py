@@ -6,9 +6,10 @@ Gold files, tagger output and every exporter share this one record. Values are
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,8 @@ class Mention:
         return out
 
     def replace(self, **changes: Any) -> Mention:
-        data = asdict(self)
-        data.update(changes)
-        return Mention(**data)
+        """A copy with some fields changed (shallow: ``extra`` is shared unless given)."""
+        return dataclasses.replace(self, **changes)
 
 
 def parse_record(
