@@ -15,7 +15,7 @@ from .state import RuleState
 
 
 class BasisRules(RuleState):
-    def _basis(self, q: Quantity, s_start: int, prev_end: int, sent: Sentence | None) -> str:
+    def _basis(self, q: Quantity, s_start: int, sent: Sentence | None) -> str:
         """The last basis cue or dated year before the number decides; else the section's."""
         text = self.doc.ntext
         events: list[tuple[int, str]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ...document import Cell, Quantity, Sentence
 from ...terms import TermMatch, terms_in
-from .common import YEAR, Labels
+from .common import YEAR, Labels, percent_change_measure
 from .state import RuleState
 
 
@@ -75,7 +75,7 @@ class CellRules(RuleState):
         if change:
             negate = change[-1].text in self.cues.decrease_words
             if q.type == "PERCENT":
-                return ("change" if "百分点" in q.unit else "growth"), negate
+                return percent_change_measure(q.unit), negate
             return "change", negate
         return "level", False
 

@@ -27,3 +27,8 @@ class Labels:
     basis: str
     qualifier: str
     negate: bool = False
+
+
+def percent_change_measure(unit: str) -> str:
+    """A change in percentage points (提高2个百分点) is `change`; in % it is `growth` (§2.3)."""
+    return "change" if "百分点" in unit else "growth"

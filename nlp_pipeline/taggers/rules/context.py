@@ -40,6 +40,9 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         self.term_starts = [t.start for t in self.doc_terms]
         self.clause_breaks = [m.start() for m in _CLAUSE_OR_LINE.finditer(doc.ntext)]
         self.phrase_breaks = [m.start() for m in _PHRASE_OR_LINE.finditer(doc.ntext)]
+        self.plan_cues = [c for c in self.cues.measure.find(doc.ntext)
+                          if c.kind in ("ratio_to_plan", "plan_difference")]
+        self.plan_cue_starts = [c.start for c in self.plan_cues]
         self.years = self._all_dated_years()
         self.year_starts = [pos for pos, _ in self.years]
         self.resolved = self._resolve_ambiguous()
@@ -89,7 +92,7 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
             metric = self.lex.defaults["metric"]  # §6/§7: non-fund figures are `other`
             if measure == "change" and self._is_flow(q, prev_end):
                 measure = "level"  # 新增就业X人: a flow, not a change of a stock
-        basis = self._basis(q, s_start, prev_end, sent)
+        basis = self._basis(q, s_start, sent)
         if measure == "ratio_to_plan" and self._section_basis(sent) != "planned":
             basis = "actual"  # a completion rate reports the result against the plan
         if measure == "plan_difference":

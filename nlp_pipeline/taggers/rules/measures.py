@@ -8,7 +8,7 @@ import bisect
 
 from ...cues import Cue
 from ...document import Quantity
-from .common import LIST_SEPARATORS, SHORT_CUE_REACH
+from .common import LIST_SEPARATORS, SHORT_CUE_REACH, percent_change_measure
 from .state import RuleState
 
 
@@ -45,7 +45,7 @@ class MeasureRules(RuleState):
             return "level", False
         negate = last.text in self.cues.decrease_words or last.text.startswith(("降", "减"))
         if q.type == "PERCENT":
-            return ("change" if "百分点" in q.unit else "growth"), negate
+            return percent_change_measure(q.unit), negate
         return "change", negate
 
     def _counts(self, cue: Cue, q: Quantity) -> bool:

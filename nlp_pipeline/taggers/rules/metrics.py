@@ -7,6 +7,8 @@ at the noun right after the unit (202346名离退休人员).
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from ...document import Quantity
@@ -122,10 +124,8 @@ class MetricRules(RuleState):
 
     def _inside_cue(self, term: TermMatch) -> bool:
         """支出 inside 完成全年预算支出 names the budget, not the metric."""
-        text = self.doc.ntext
-        window = self.cues.measure.find(text, max(0, term.start - 8), min(len(text), term.end + 12))
-        return any(c.kind in ("ratio_to_plan", "plan_difference") and c.start <= term.start
-                   and term.end <= c.end for c in window)
+        i = bisect.bisect_right(self.plan_cue_starts, term.start) - 1
+        return i >= 0 and term.end <= self.plan_cues[i].end
 
     def _in_closed_brackets(self, term: TermMatch, q: Quantity) -> bool:
         """A term inside （含…） that closed before the number does not govern it."""

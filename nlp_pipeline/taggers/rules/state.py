@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...cues import Cues
+from ...cues import Cue, Cues
 from ...document import Document, Table
 from ...lexicon import Lexicon
 from ...terms import TermMatch
@@ -26,4 +26,6 @@ class RuleState:
     _last: Labels | None  # labels of the previous quantity (list continuation)
     doc_terms: list[TermMatch]  # every lexicon term of the document, in order
     term_starts: list[int]
+    plan_cues: list[Cue]  # completion and plan-difference cues of the document, in order
+    plan_cue_starts: list[int]
     years: list[tuple[int, int]]  # (position, year) of years that date figures
