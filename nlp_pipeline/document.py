@@ -90,6 +90,7 @@ class Document:
     genre: str = ""  # "department" for department accounts, else ""
     default_basis: str = "actual"
     tokens: list | None = None  # jieba tokens, filled on demand by segment()
+    terms: list | None = None  # lexicon term matches, filled on demand by document_terms()
 
     @property
     def ntext(self) -> str:

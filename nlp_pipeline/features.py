@@ -25,14 +25,15 @@ from .cues import cues
 from .document import Cell, Document, Quantity
 from .lexicon import load_lexicon
 from .records import Mention
-from .segment import Token, segment, tokenize
-from .terms import TermMatch, term_matcher, terms_in
+from .segment import LazyTokens, Token, label_tokens
+from .terms import TermMatch, document_terms, terms_in
 
 Features = dict[str, float]
 
 #: Feature groups, in the order they are computed; saved in a model's metadata.
 GROUPS = ("shape", "tokens", "terms", "funds", "cues", "position", "cell")
 _CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、\n]")
+_LAST_CLAUSE_BREAK = regex.compile(r"(?r)[，,：:；;。（）()、\n]")
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _NUMBERISH = regex.compile(r"^[\d.,%％+\-]+$")
 #: How far (characters) a term or cue counts as "near"; distances are bucketed.
@@ -77,15 +78,17 @@ class DocumentContext:
         self.text = doc.ntext
         self.lex = load_lexicon()
         self.cues = cues()
-        self.tokens: list[Token] = segment(doc)
-        self.token_starts = [t.start for t in self.tokens]
-        self.terms: list[TermMatch] = term_matcher().find(self.text)
+        self.tokens = LazyTokens(self.text)
+        self.terms: list[TermMatch] = document_terms(doc)
         self.term_starts = [t.start for t in self.terms]
         self.q_starts = [q.start for q in doc.quantities]
         self.heading_funds = [self._title_fund(s.title) for s in doc.sections]
         self.heading_metrics = [self._title_metric(s.title) for s in doc.sections]
         self.doc_fund = next((t.id for t in self.terms[:40] if t.kind == "fund"), None)
         self.tables = {id(c): t for t in doc.tables for c in t.cells}
+        # every feature group asks for the sentence and clause of the same quantity
+        self._sentences: dict[int, _Span] = {}
+        self._clauses: dict[tuple[int, int], _Span] = {}
 
     @staticmethod
     def _title_fund(title: str) -> str | None:
@@ -98,22 +101,27 @@ class DocumentContext:
         return found[-1] if found else None
 
     def sentence(self, pos: int) -> _Span:
-        index = self.doc.sentence_index(pos)
-        if index is None:
-            return _Span(max(0, pos - 60), min(len(self.text), pos + 60))
-        s = self.doc.sentences[index]
-        return _Span(s.start, s.end)
+        span = self._sentences.get(pos)
+        if span is None:
+            index = self.doc.sentence_index(pos)
+            if index is None:
+                span = _Span(max(0, pos - 60), min(len(self.text), pos + 60))
+            else:
+                span = _Span(self.doc.sentences[index].start, self.doc.sentences[index].end)
+            self._sentences[pos] = span
+        return span
 
     def clause(self, q: Quantity) -> _Span:
         """The clause around the quantity: between the nearest clause breaks."""
-        sent = self.sentence(q.start)
-        start = q.start
-        while start > sent.start and not _CLAUSE_BREAK.match(self.text[start - 1]):
-            start -= 1
-        end = q.end
-        while end < sent.end and not _CLAUSE_BREAK.match(self.text[end]):
-            end += 1
-        return _Span(start, end)
+        span = self._clauses.get((q.start, q.end))
+        if span is None:
+            sent = self.sentence(q.start)
+            before = _LAST_CLAUSE_BREAK.search(self.text, sent.start, q.start)
+            after = _CLAUSE_BREAK.search(self.text, q.end, max(q.end, sent.end))
+            span = _Span(before.end() if before else min(sent.start, q.start),
+                         after.start() if after else max(sent.end, q.end))
+            self._clauses[(q.start, q.end)] = span
+        return span
 
     def terms_between(self, start: int, end: int) -> list[TermMatch]:
         i = bisect.bisect_left(self.term_starts, start)
@@ -125,9 +133,27 @@ class DocumentContext:
         return out
 
     def tokens_between(self, start: int, end: int) -> list[Token]:
-        i = bisect.bisect_left(self.token_starts, start)
-        j = bisect.bisect_left(self.token_starts, end)
-        return self.tokens[i:j]
+        return self.tokens.between(start, end)
+
+    def words_before(self, start: int, end: int, n: int) -> list[str]:
+        """The last ``n`` non-blank tokens starting in [start, end), in text order."""
+        out = []
+        for token in self.tokens.backward(start, end):
+            if token.text.strip():
+                out.append(token.text)
+                if len(out) == n:
+                    break
+        return out[::-1]
+
+    def words_after(self, start: int, end: int, n: int) -> list[str]:
+        """The first ``n`` non-blank tokens starting in [start, end)."""
+        out = []
+        for token in self.tokens.forward(start, end):
+            if token.text.strip():
+                out.append(token.text)
+                if len(out) == n:
+                    break
+        return out
 
     def previous_quantity_end(self, q: Quantity, floor: int) -> int:
         i = bisect.bisect_left(self.q_starts, q.start)
@@ -158,13 +184,12 @@ def token_features(ctx: DocumentContext, q: Quantity, window: int) -> Features:
     """jieba tokens next to the number (by rank) and in its clause (as a bag)."""
     out: Features = {}
     sent = ctx.sentence(q.start)
-    left = [token_form(t.text) for t in ctx.tokens_between(sent.start, q.start)
-            if t.text.strip()]
-    right = [token_form(t.text) for t in ctx.tokens_between(q.end, sent.end) if t.text.strip()]
-    for k, tok in enumerate(reversed(left[-window:]), start=1):
-        out[f"tokL{k}={tok}"] = 1.0
-    for k, tok in enumerate(right[:window], start=1):
-        out[f"tokR{k}={tok}"] = 1.0
+    left = ctx.words_before(sent.start, q.start, window)
+    right = ctx.words_after(q.end, sent.end, window)
+    for k, tok in enumerate(reversed(left), start=1):
+        out[f"tokL{k}={token_form(tok)}"] = 1.0
+    for k, tok in enumerate(right, start=1):
+        out[f"tokR{k}={token_form(tok)}"] = 1.0
     clause = ctx.clause(q)
     for t in ctx.tokens_between(clause.start, q.start):
         if t.text.strip() and len(t.text) > 1:
@@ -372,7 +397,7 @@ def _label_features(ctx: DocumentContext, name: str, label: str) -> Features:
 
 
 def _label_words(label: str) -> Iterable[str]:
-    return {token_form(t.text) for t in tokenize(label) if len(t.text.strip()) > 1}
+    return {token_form(t.text) for t in label_tokens(label) if len(t.text.strip()) > 1}
 
 
 def _cell_year(ctx: DocumentContext, cell: Cell) -> Features:

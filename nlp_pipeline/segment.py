@@ -8,8 +8,11 @@ tagger asks for tokens, so the rule tagger does not pay for it.
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 
@@ -19,6 +22,9 @@ from .terms import term_matcher
 
 #: Frequency given to lexicon words so jieba prefers them over its own splits.
 USER_WORD_FREQ = 200_000
+#: jieba cuts the text at every character outside this class (its ``re_han_default``)
+#: and segments each run of these characters on its own.
+_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +49,72 @@ def tokenize(text: str) -> list[Token]:
     return [Token(w, s, e) for w, s, e in tokenizer().tokenize(text)]
 
 
+@lru_cache(maxsize=4096)
+def label_tokens(label: str) -> tuple[Token, ...]:
+    """Tokens of a short string (a table header): the same few recur in every table."""
+    return tuple(tokenize(label))
+
+
 def segment(doc: Document) -> list[Token]:
     """Tokens of the normalized text (computed on demand and cached on the document)."""
     if doc.tokens is None:
         doc.tokens = tokenize(doc.ntext)
     return doc.tokens
+
+
+class LazyTokens:
+    """The tokens of a text, segmented piece by piece when first asked for.
+
+    jieba cuts its input at every character outside :data:`_BLOCK` and segments each
+    piece on its own, so segmenting one piece gives exactly the tokens that
+    segmenting the whole text gives there. A feature extractor that only looks at
+    a few words around each number then pays only for the pieces it reads — in a
+    report, narrative sentences without numbers are never segmented.
+    Offsets are those of ``text`` (normalized offsets for ``doc.ntext``).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        bounds = [0]
+        for m in _BLOCK.finditer(text):
+            bounds += [m.start(), m.end()]
+        bounds.append(len(text))
+        self._starts = sorted(set(bounds))  # piece i is [starts[i], starts[i+1])
+        self._pieces: dict[int, list[Token]] = {}
+
+    def _piece(self, i: int) -> list[Token]:
+        tokens = self._pieces.get(i)
+        if tokens is None:
+            start, end = self._starts[i], self._starts[i + 1]
+            tokens = [Token(w, start + s, start + e)
+                      for w, s, e in tokenizer().tokenize(self.text[start:end])]
+            self._pieces[i] = tokens
+        return tokens
+
+    def _piece_at(self, pos: int) -> int:
+        return bisect.bisect_right(self._starts, pos) - 1
+
+    def forward(self, start: int, end: int) -> Iterator[Token]:
+        """Tokens whose start lies in [start, end), in text order."""
+        if start >= end or start >= len(self.text):
+            return
+        for i in range(self._piece_at(start), len(self._starts) - 1):
+            if self._starts[i] >= end:
+                return
+            for token in self._piece(i):
+                if start <= token.start < end:
+                    yield token
+
+    def backward(self, start: int, end: int) -> Iterator[Token]:
+        """Tokens whose start lies in [start, end), last first."""
+        if start >= end or end <= 0:
+            return
+        for i in range(self._piece_at(min(end, len(self.text)) - 1), -1, -1):
+            if self._starts[i + 1] <= start:
+                return
+            for token in reversed(self._piece(i)):
+                if start <= token.start < end:
+                    yield token
+
+    def between(self, start: int, end: int) -> list[Token]:
+        return list(self.forward(start, end))

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
+from .document import Document
 from .lexicon import load_lexicon
 
 
@@ -86,3 +87,11 @@ def term_matcher() -> TermMatcher:
 def terms_in(label: str) -> tuple[TermMatch, ...]:
     """Terms of a short label (a heading, a table header), cached: tables repeat them."""
     return tuple(term_matcher().find(label))
+
+
+def document_terms(doc: Document) -> list[TermMatch]:
+    """Terms of the whole normalized text, found once and kept on the document: the rule
+    tagger and the learned features both read them, and the scan is a pass over the text."""
+    if doc.terms is None:
+        doc.terms = term_matcher().find(doc.ntext)
+    return doc.terms

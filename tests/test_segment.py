@@ -46,3 +46,51 @@ def test_segment_runs_on_the_normalized_text_and_is_cached():
 def test_the_tokenizer_is_private_and_built_once():
     assert tokenizer() is tokenizer()
     assert tokenizer() is not jieba.dt
+
+
+# ---- LazyTokens: segmenting only the pieces a feature reads --------------------------
+
+
+def _reference(tokens, start, end):
+    """Tokens of the whole-text segmentation whose start lies in [start, end)."""
+    return [t for t in tokens if start <= t.start < end]
+
+
+def test_lazy_tokens_equal_whole_text_segmentation(seed_texts):
+    import random
+
+    from nlp_pipeline.segment import LazyTokens
+
+    rng = random.Random(7)
+    for text in seed_texts.values():
+        whole = tokenize(text[:3000])
+        lazy = LazyTokens(text[:3000])
+        for _ in range(60):
+            a, b = sorted(rng.randrange(0, 3002) for _ in range(2))
+            expected = _reference(whole, a, b)
+            assert lazy.between(a, b) == expected
+            assert list(lazy.backward(a, b)) == expected[::-1]
+
+
+def test_lazy_tokens_segment_only_what_is_asked():
+    from nlp_pipeline.segment import LazyTokens
+
+    # seed 001: two sentences; only the second is read
+    text = "全年共为2580名失业人员发放失业保险金。基金支出37977万元，完成预算110%。"
+    lazy = LazyTokens(text)
+    second = text.index("基金")
+    words = [t.text for t in lazy.forward(second, len(text))]
+    assert "".join(words) == text[second:]
+    segmented = "".join(text[lazy._starts[i]:lazy._starts[i + 1]] for i in lazy._pieces)
+    assert "失业人员" not in segmented
+
+
+def test_lazy_tokens_handle_edges():
+    from nlp_pipeline.segment import LazyTokens
+
+    for text in ("", "，", "万元", "\n\n12 万元\n"):
+        lazy = LazyTokens(text)
+        whole = tokenize(text)
+        assert lazy.between(0, len(text)) == whole
+        assert list(lazy.backward(0, len(text) + 5)) == whole[::-1]
+        assert lazy.between(3, 1) == []

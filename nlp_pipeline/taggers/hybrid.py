@@ -36,6 +36,8 @@ from .learned import (
     TrainingRows,
     build_mention,
     document_rows,
+    rule_labels_of,
+    rule_mentions,
     training_rows,
 )
 
@@ -151,12 +153,21 @@ class HybridTagger(Tagger):
         quantities = doc.quantities
         if not quantities:
             return []
-        feats, rule_rows = document_rows(doc, quantities, self.window, self.use_rule_features)
-        predicted = self.linker_.predict_rows(feats)
+        # Only the labels the hybrid takes from the linker are predicted; with none,
+        # no features are built at all and the hybrid costs what the rules cost.
+        learned = [name for name in LABELS if self.choice_[name][0] != "rules"]
+        if learned:
+            feats, rule_rows = document_rows(doc, quantities, self.window,
+                                             self.use_rule_features)
+            predicted = self.linker_.predict_rows(feats, learned)
+        else:
+            rule_rows = [rule_labels_of(m, q) for m, q in
+                         zip(rule_mentions(doc, quantities), quantities, strict=True)]
+            predicted = {}
         out = []
         for i, q in enumerate(quantities):
-            labels = {}
-            for name in LABELS:
+            labels = dict(rule_rows[i])
+            for name in learned:
                 source, threshold = self.choice_[name]
                 labels[name] = choose(rule_rows[i][name], predicted[name][0][i],
                                       float(predicted[name][1][i]), source, threshold)

@@ -38,6 +38,7 @@ from ..features import (
 from ..records import Mention
 from .base import Tagger
 from .rules import Labels, RuleTagger, to_mention
+from .vectorize import transform
 
 #: The labels the linker predicts; ``sign`` is "keep" or "flip" (the value's sign).
 LABELS = ("fund", "metric", "measure", "basis", "qualifier", "sign")
@@ -62,13 +63,21 @@ def rule_labels_of(mention: Mention, q: Quantity) -> dict[str, str]:
 
 
 def document_rows(
-    doc: Document, quantities: list[Quantity], window: int, use_rule_features: bool
+    doc: Document, quantities: list[Quantity], window: int, use_rule_features: bool,
+    with_rule_labels: bool = True,
 ) -> tuple[list[Features], list[dict[str, str]]]:
-    """Features of each quantity and the rule labels of each (always computed: cheap)."""
+    """Features of each quantity and the rule labels of each.
+
+    The rule tagger runs only when its labels are wanted — as features, for the
+    hybrid's choice, or for training rows — because it costs as much as the features.
+    Without it the rule labels come back empty.
+    """
     ctx = DocumentContext(doc)
-    rule_mentions = _rule_mentions(doc, quantities)
+    if not (use_rule_features or with_rule_labels):
+        return [quantity_features(ctx, q, window) for q in quantities], []
+    rules = rule_mentions(doc, quantities)
     rows, rule_rows = [], []
-    for q, rule in zip(quantities, rule_mentions, strict=True):
+    for q, rule in zip(quantities, rules, strict=True):
         feats = quantity_features(ctx, q, window)
         if use_rule_features:
             feats.update(rule_label_features(rule))
@@ -77,7 +86,7 @@ def document_rows(
     return rows, rule_rows
 
 
-def _rule_mentions(doc: Document, quantities: list[Quantity]) -> list[Mention]:
+def rule_mentions(doc: Document, quantities: list[Quantity]) -> list[Mention]:
     """Rule labels for these quantities (the rule tagger labels ``doc.quantities``)."""
     if quantities is doc.quantities:
         return RuleTagger().tag_document(doc)
@@ -194,15 +203,23 @@ class LearnedTagger(Tagger):
         return [{k: v for k, v in row.items() if k in keep} for row in features]
 
     # ---- prediction ----
-    def predict_rows(self, features: list[Features]) -> dict[str, tuple[list[str], np.ndarray]]:
-        """Per label: predicted ids and their probabilities, for precomputed rows."""
-        matrix = self.vectorizer_.transform(features)
+    def predict_rows(
+        self, features: list[Features], labels: Sequence[str] = LABELS
+    ) -> dict[str, tuple[list[str], np.ndarray]]:
+        """Per label: predicted ids and their probabilities, for precomputed rows.
+
+        No thread-pool limit here (unlike fitting): a sparse product per label is
+        single-threaded anyway, and inspecting the thread pools costs milliseconds —
+        more than the prediction itself, once per document.
+        """
+        matrix = transform(self.vectorizer_, features)
         out = {}
-        for name, model in self.models_.items():
-            with threadpool_limits(limits=1):
-                proba = model.predict_proba(matrix)
+        for name in labels:
+            model = self.models_[name]
+            proba = model.predict_proba(matrix)
             best = proba.argmax(axis=1)
-            out[name] = ([str(model.classes_[i]) for i in best], proba.max(axis=1))
+            classes = [str(c) for c in model.classes_]
+            out[name] = ([classes[i] for i in best], proba.max(axis=1))
         return out
 
     def quantities(self, doc: Document) -> list[Quantity]:
@@ -215,7 +232,8 @@ class LearnedTagger(Tagger):
         quantities = self.quantities(doc)
         if not quantities:
             return []
-        feats, _ = document_rows(doc, quantities, self.window, self.use_rule_features)
+        feats, _ = document_rows(doc, quantities, self.window, self.use_rule_features,
+                                 with_rule_labels=False)
         predicted = self.predict_rows(feats)
         out = []
         for i, q in enumerate(quantities):

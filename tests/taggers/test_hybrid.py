@@ -66,3 +66,36 @@ def test_one_document_means_rules_only() -> None:
     docs = documents()
     tagger = HybridTagger().fit(docs[:1], gold_of(docs[:1], basis="planned"))
     assert set(tagger.describe_choice().values()) == {"rules"}
+
+
+def test_all_rules_choice_builds_no_features(monkeypatch) -> None:
+    """With every label from the rules the hybrid costs what the rules cost."""
+    import nlp_pipeline.taggers.learned as learned
+
+    docs = documents()
+    tagger = HybridTagger(n_splits=3).fit(docs, gold_of(docs))
+    assert set(tagger.describe_choice().values()) == {"rules"}
+
+    def no_features(*args, **kwargs):
+        raise AssertionError("features built although no label is learned")
+
+    monkeypatch.setattr(learned, "quantity_features", no_features)
+    assert tagger.predict(docs) == [[m.replace(tagger="hybrid") for m in ms]
+                                    for ms in RuleTagger().predict(docs)]
+
+
+def test_only_the_learned_labels_are_predicted(monkeypatch) -> None:
+    docs = documents()
+    tagger = HybridTagger(n_splits=3).fit(docs, gold_of(docs, basis="planned"))
+    learned_labels = {n for n, c in tagger.describe_choice().items() if c != "rules"}
+    assert "basis" in learned_labels
+    asked: list = []
+    original = tagger.linker_.predict_rows
+
+    def spy(features, labels=LABELS):
+        asked.append(tuple(labels))
+        return original(features, labels)
+
+    monkeypatch.setattr(tagger.linker_, "predict_rows", spy)
+    tagger.predict(docs[:1])
+    assert asked and set(asked[0]) == learned_labels

@@ -132,3 +132,39 @@ def test_documents_without_quantities() -> None:
     assert tagger.predict([make_document("本年度无数据。", "empty")]) == [[]]
     with pytest.raises(ValueError):
         LearnedTagger().fit([make_document("本年度无数据。", "empty")], [[]])
+
+
+def test_rule_tagger_runs_only_for_rule_features(monkeypatch) -> None:
+    """Prediction without rule features never pays for the rule tagger."""
+    docs = documents()
+    gold = planned_gold(docs)
+    plain = LearnedTagger().fit(docs, gold)
+    with_rules = LearnedTagger(use_rule_features=True).fit(docs, gold)
+
+    def refuse(self, doc):
+        raise AssertionError("rule tagger called")
+
+    monkeypatch.setattr(RuleTagger, "tag_document", refuse)
+    assert plain.predict(docs[:1])[0]
+    with pytest.raises(AssertionError, match="rule tagger called"):
+        with_rules.predict(docs[:1])  # rule features do need it
+
+
+def test_clause_is_bounded_by_clause_breaks() -> None:
+    """The clause found by reverse search equals a character-by-character walk."""
+    import regex
+
+    breaks = regex.compile(r"[，,：:；;。（）()、\n]")
+    for text in TEXTS.values():
+        doc = make_document(text)
+        ctx = DocumentContext(doc)
+        for q in doc.quantities:
+            sent = ctx.sentence(q.start)
+            start = q.start
+            while start > sent.start and not breaks.match(doc.ntext[start - 1]):
+                start -= 1
+            end = q.end
+            while end < sent.end and not breaks.match(doc.ntext[end]):
+                end += 1
+            clause = ctx.clause(q)
+            assert (clause.start, clause.end) == (start, end)

@@ -9,7 +9,7 @@ import regex
 from ...cues import cues
 from ...document import Document, Quantity, Sentence
 from ...lexicon import load_lexicon
-from ...terms import TermMatch, term_matcher
+from ...terms import TermMatch, document_terms
 from .bases import BasisRules
 from .cells import CellRules
 from .common import CLAUSE_BREAK, LIST_SEPARATORS, PHRASE_BREAK, Labels
@@ -36,7 +36,7 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         self.ends = [q.end for q in doc.quantities]
         self.table_of = {id(c): t for t in doc.tables for c in t.cells}
         # matched once per document, then looked up by position
-        self.doc_terms = term_matcher().find(doc.ntext)
+        self.doc_terms = document_terms(doc)
         self.term_starts = [t.start for t in self.doc_terms]
         self.clause_breaks = [m.start() for m in _CLAUSE_OR_LINE.finditer(doc.ntext)]
         self.phrase_breaks = [m.start() for m in _PHRASE_OR_LINE.finditer(doc.ntext)]
