@@ -15,21 +15,33 @@ class CellRules(RuleState):
         self, q: Quantity, cell: Cell, sent: Sentence | None, terms: list[TermMatch]
     ) -> Labels:
         table = self.table_of[id(cell)]
-        fund = self._cell_fund(cell, table.title, sent)
+        fund = self._cell_fund(q, cell, table.title, sent)
         measure, negate = self._cell_measure(q, cell)
-        metric = self._cell_metric(q, [cell.row_label, cell.left_label, cell.group_label,
-                                       cell.col_label, table.title], measure)
+        metric = self._project_funds_metric(cell, table.title) or self._cell_metric(
+            q, [self._cell_text_before(cell, q), cell.row_label, cell.left_label,
+                cell.group_label, cell.col_label, table.title], measure)
         if self.lex.metrics[metric].kind == "department" and fund == "all":
             fund = self.lex.defaults["fund_department"]
         basis = self._cell_basis(cell, measure, sent)
         qualifier = q.qualifier or self._qualifier(q, cell.start)
         return Labels(fund, metric, measure, basis, qualifier, negate)
 
-    def _cell_fund(self, cell: Cell, title: str, sent: Sentence | None) -> str:
+    def _cell_text_before(self, cell: Cell, q: Quantity) -> str:
+        """The words a cell writes before its number (养老保险参保 1128 万人)."""
+        return self.doc.ntext[cell.start:q.start] if cell.start <= q.start else ""
+
+    def _cell_fund(self, q: Quantity, cell: Cell, title: str, sent: Sentence | None) -> str:
         if any(c in cell.col_label for c in self.cues.total_column):
             return self.default_fund if self.doc.genre == "department" \
                 else self.lex.defaults["fund_aggregate"]
-        for label in (cell.col_label, cell.row_label, cell.group_label, cell.left_label, title):
+        # a department's project table is titled by the project's name, which may name a
+        # fund (…养老保险扩面征缴奖励金项目); the money and indicators are still the
+        # department's own (§2.1 none), unless a row or the cell names a fund
+        labels = [self._cell_text_before(cell, q), cell.col_label, cell.row_label,
+                  cell.group_label, cell.left_label]
+        if self.doc.genre != "department":
+            labels.append(title)
+        for label in labels:
             terms = terms_in(label)
             found = [t for t in terms if t.kind == "fund"]
             if found:
@@ -39,6 +51,24 @@ class CellRules(RuleState):
                 return hints[0]
         heading = self._heading_fund(sent.section if sent else None)
         return heading or self.default_fund
+
+    def _project_funds_metric(self, cell: Cell, title: str) -> str | None:
+        """年度资金总额 ⇥ 100 in a 项目资金 block: the project's own money (§2.2
+        project_expenditure); a fund report's project is the fund's spending, so it takes
+        the fund line its name gives (001: 社会保险基金支出)."""
+        lines = self.lex.cues["lines"]
+        block = " ".join((cell.row_label, cell.group_label, *cell.left_labels))
+        if not any(word in block for word in lines["project_funds"]):
+            return None
+        if self.doc.genre != "department":  # a fund report's project is the fund's spending
+            named = [t.id for t in terms_in(title) if t.kind == "metric"
+                     and self.lex.metrics[t.id].kind == "fund"]
+            if named:
+                return named[-1]
+        for word, metric in lines["project_rows"].items():
+            if word in cell.row_label:
+                return metric
+        return lines["project_default"]
 
     def _cell_metric(self, q: Quantity, labels: list[str], measure: str) -> str:
         metrics = self.lex.metrics
@@ -80,12 +110,24 @@ class CellRules(RuleState):
         return "level", False
 
     def _column_basis(self, cell: Cell) -> str | None:
-        """预期目标 / 实际完成情况 columns decide the basis of the prose inside them."""
-        kinds = [c.kind for c in self.cues.basis.find(cell.col_label)]
+        """预期目标 / 实际完成情况 columns decide the basis of the prose inside them, read
+        like any other header (上年完成情况 is prior)."""
+        return self._header_basis(cell.col_label)
+
+    def _header_basis(self, label: str) -> str | None:
+        """The basis a table header states (§2.4), one order for every cell: 上年决算数 is
+        prior; 2021年预算数 planned; 实际完成值, 执行率 actual; a bare year column is prior
+        before the report year."""
+        kinds = [c.kind for c in self.cues.basis.find(label) if c.kind != "neutral"]
+        if "prior" in kinds:
+            return "prior"
+        if "planned" in kinds and "actual" not in kinds:
+            return "planned"
         if "actual" in kinds or "ratio" in kinds:
             return "actual"
-        if "planned" in kinds:
-            return "planned"
+        year = YEAR.match(label.strip())
+        if year and self.doc.report_year:
+            return "prior" if int(year.group(1)) < self.doc.report_year else "actual"
         return None
 
     def _cell_basis(self, cell: Cell, measure: str, sent: Sentence | None) -> str:
@@ -93,17 +135,7 @@ class CellRules(RuleState):
         if measure != "ratio_to_plan":  # 预算完成率 in a row label names the measure, not the basis
             labels = [cell.col_label, *cell.left_labels, cell.group_label, cell.row_label]
         for label in labels:
-            if not label:
-                continue
-            kinds = [c.kind for c in self.cues.basis.find(label) if c.kind != "neutral"]
-            if "prior" in kinds:
-                return "prior"  # 上年决算数
-            if "planned" in kinds and "actual" not in kinds:
-                return "planned"  # 2021年预算数
-            if "actual" in kinds or "ratio" in kinds:
-                return "actual"
-            year = YEAR.match(label.strip())
-            if year and self.doc.report_year:
-                y = int(year.group(1))
-                return "prior" if y < self.doc.report_year else "actual"
+            basis = self._header_basis(label) if label else None
+            if basis:
+                return basis
         return self._section_basis(sent)

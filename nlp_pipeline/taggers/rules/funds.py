@@ -116,24 +116,51 @@ class FundRules(RuleState):
         none = self.lex.defaults["fund_department"]
         fund = self.entry_fund.get(index) if index is not None else None
         protected = self.entry_protected.get(index, True) if index is not None else True
+        # fund names and metric terms that name a fund, in the order written: the last
+        # one before the number decides (企业退休人员X人，机关事业单位养老保险Y人)
         for t in terms:
             if t.end > q.start:
                 break
             if self._scoping(t):
                 fund = self.override(self._fund_id(t), fund, protected)
                 protected = True
-        hints = [t.fund_hint for t in terms if t.kind == "metric" and t.fund_hint
-                 and t.end <= q.start and t.start >= self._clause_start(q.start) - 12]
-        if metric_term is not None and metric_term.fund_hint:
-            hints.append(metric_term.fund_hint)
-        for hint in hints[-1:]:
-            if fund in (None, "all") or self.lex.fund_parent(hint) == fund:
-                fund = hint  # 企业离退休人员, 医疗保险待遇支出: the term names its fund
+            elif t.kind == "metric" and t.fund_hint and (
+                    fund in (None, self.lex.defaults["fund_aggregate"])
+                    or self._hint_reaches(t, q, terms)):
+                fund = self._hinted(t, fund)  # it fills a scope with no fund named
+        if metric_term is not None and metric_term.fund_hint and metric_term.end > q.start:
+            fund = self._hinted(metric_term, fund)  # 235名…享受技能提升补贴: named after
         if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
             return none
         if fund is None and metric == self.lex.defaults["metric"]:
             return none  # no fund anywhere in context and no fund metric: not a fund's figure
         return fund or self.default_fund
+
+    def _hint_reaches(self, term: TermMatch, q: Quantity, terms: list[TermMatch]) -> bool:
+        """A fund named by a people term (企业在职人员) reaches the figures after it in its
+        sentence until a sibling people term names no fund: in 企业在职人员X，离退休人员Y the
+        retirees are not said to be the enterprise scheme's (README, d010 decision)."""
+        if self.lex.metrics[term.id].kind != "people":
+            return True
+        text = self.doc.ntext
+        return not any(
+            t.kind == "metric" and not t.fund_hint and term.end <= t.start and t.end <= q.start
+            and self.lex.metrics[t.id].kind == "people"
+            and "其中" not in text[max(0, t.start - 3):t.start]  # a part, not a sibling
+            for t in terms)
+
+    def _hinted(self, term: TermMatch, fund: str | None) -> str | None:
+        """企业离退休人员, 工伤保险待遇享受人数: a metric term that names its fund names the
+        figure's fund, and a generic one (医疗保险待遇支出) keeps a more specific scheme in
+        scope. A payee (代缴医疗保险费 of the unemployment fund) or a non-fund word inside a
+        fund line (提取再就业经费) only fills a scope that names no fund."""
+        hint = term.fund_hint
+        if fund in (None, self.lex.defaults["fund_aggregate"]):
+            return hint
+        payee = term.id in self.lex.cues["fund"]["payee_metrics"]
+        if payee or hint == self.lex.defaults["fund_department"]:
+            return fund
+        return self.override(hint, fund)
 
     def _is_flow(self, q: Quantity, start: int) -> bool:
         return any(f in self.doc.ntext[start:q.start] for f in self.cues.flow_level)

@@ -25,8 +25,9 @@ class MetricRules(RuleState):
             after = [t for t in candidates if 0 <= t.start - q.end <= 3
                      and not CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
             for t in after:
-                if q.type in metrics[t.id].types:
-                    return t
+                for term in reversed(self._compound(t, candidates)):
+                    if q.type in metrics[term.id].types:
+                        return term
         left = [t for t in candidates if t.end <= q.start and not self._inside_cue(t)
                 and not self._in_closed_brackets(t, q)]
         clause_start = self._clause_start(q.start)
@@ -46,6 +47,16 @@ class MetricRules(RuleState):
                 continue
             return self._specific_people(t, left[:i]) if q.type != "MONEY" else t
         return None
+
+    @staticmethod
+    def _compound(first: TermMatch, candidates: list[TermMatch]) -> list[TermMatch]:
+        """687名离退休死亡人员: terms written together form one noun whose head, the
+        last term that fits, says what is counted."""
+        run = [first]
+        for t in candidates:
+            if t.start == run[-1].end:
+                run.append(t)
+        return run
 
     def _specific_people(self, term: TermMatch, earlier: list[TermMatch]) -> TermMatch:
         """享受工伤保险待遇人数: 人数 counts what 享受…待遇 names, in the same clause."""
@@ -101,8 +112,9 @@ class MetricRules(RuleState):
         words = regex.sub(r"[\p{P}\s\d]|其中|分别|包括", "", between)
         if len(regex.findall(r"\p{Han}", words)) < 2 or YEAR.search(between):
             return metric
-        if self.terms_between(prev_end, q.start):
-            return metric
+        if any(t.kind == "fund" or q.type in self.lex.metrics[t.id].types
+               for t in self.terms_between(prev_end, q.start)):
+            return metric  # a named line; a people word (离退休) names no money line
         if (self.cues.measure.find(text, prev_end, q.start)
                 or self.cues.basis.find(text, prev_end, q.start)
                 or self.cues.qualifier_before.find(text, prev_end, q.start)):
@@ -114,13 +126,23 @@ class MetricRules(RuleState):
         return metric
 
     def _subaccount_metric(self, term: TermMatch, metric: str, terms: list[TermMatch]) -> str:
-        """当年结余X，其中：统筹基金结余Y — Y is a part of the current balance."""
-        word = self.doc.ntext[term.start:term.end]
-        if word not in self.lex.cues["lines"]["subaccount"]:
+        """当年结余X，其中：统筹基金结余Y — Y is a part of the current balance; so is a
+        fund's 基金结余 listed under 其中 (当期结余X，其中：职工医保基金结余Y)."""
+        text = self.doc.ntext
+        lines = self.lex.cues["lines"]
+        word = text[term.start:term.end]
+        generic = word in lines["generic_balance"]
+        if word not in lines["subaccount"] and not generic:
             return metric
+        balances = lines["balance_heads"]
         heads = [t for t in terms if t.kind == "metric" and t.end <= term.start
-                 and t.id in ("balance_current", "balance_cumulative")]
-        return heads[-1].id if heads else metric
+                 and t.id in balances and text[t.start:t.end] not in lines["subaccount"]
+                 and text[t.start:t.end] not in lines["generic_balance"]]
+        if not heads:
+            return metric
+        if generic and "其中" not in text[heads[-1].end:term.start]:
+            return metric  # 当期结余X，基金结余Y: a balance of its own, not a part
+        return heads[-1].id
 
     def _inside_cue(self, term: TermMatch) -> bool:
         """支出 inside 完成全年预算支出 names the budget, not the metric."""
@@ -146,7 +168,8 @@ class MetricRules(RuleState):
         if index is not None and index > 0:
             prev = self.doc.sentences[index - 1]
             sent = self.doc.sentences[index]
-            own = [t for t in self.terms.get(index, []) if t.kind == "metric" and t.end <= q.start]
+            own = [t for t in self.terms.get(index, []) if t.kind == "metric" and t.end <= q.start
+                   and q.type in self.lex.metrics[t.id].types]
             if prev.section == sent.section and not own:
                 earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
                            and q.type in self.lex.metrics[t.id].types
