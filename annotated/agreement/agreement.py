@@ -89,10 +89,19 @@ def figures(pairs: Sequence[tuple[dict, dict]]) -> dict[str, Any]:
     return out
 
 
-def compute(first_dir: Path = HERE / "first", second_dir: Path = HERE / "second") -> dict:
-    """Figures for ``seeds``, ``corpus`` and each document (by file stem)."""
+def gold_file(name: str) -> Path:
+    """The released gold of a document: annotated/<id>.jsonl or annotated/corpus/<id>.jsonl."""
+    seed = HERE.parent / f"{name}.jsonl"
+    return seed if seed.is_file() else HERE.parent / "corpus" / f"{name}.jsonl"
+
+
+def compute(first_dir: Path | None = HERE / "first", second_dir: Path = HERE / "second"
+            ) -> dict:
+    """Figures for ``seeds``, ``corpus`` and each document (by file stem); with
+    ``first_dir=None`` the second pass is compared with the released gold."""
     names = sorted(p.stem for p in second_dir.glob("*.jsonl"))
-    docs = {n: (read(first_dir / f"{n}.jsonl"), read(second_dir / f"{n}.jsonl")) for n in names}
+    docs = {n: (read(first_dir / f"{n}.jsonl" if first_dir else gold_file(n)),
+                read(second_dir / f"{n}.jsonl")) for n in names}
     groups = {
         "seeds": [docs[n] for n in names if not n.startswith("d")],
         "corpus": [docs[n] for n in names if n.startswith("d")],
@@ -146,8 +155,10 @@ def markdown(result: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--blind", action="store_true",
+                        help="compare the blind passes (blind/) with the released gold")
     args = parser.parse_args(argv)
-    result = compute()
+    result = compute(None, HERE / "blind") if args.blind else compute()
     print(markdown(result), end="")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
