@@ -132,6 +132,17 @@ class DocumentContext:
             i += 1
         return out
 
+    def last_term(self, start: int, end: int, kind: str) -> TermMatch | None:
+        """The last term of ``kind`` in [start, end): the last of ``terms_between``, found by
+        walking back from ``end``, so a long section costs nothing per quantity."""
+        i = bisect.bisect_left(self.term_starts, end) - 1
+        while i >= 0 and self.terms[i].start >= start:
+            term = self.terms[i]
+            if term.kind == kind and term.end <= end:
+                return term
+            i -= 1
+        return None
+
     def tokens_between(self, start: int, end: int) -> list[Token]:
         return self.tokens.between(start, end)
 
@@ -233,8 +244,8 @@ def _previous_sentence_metric(ctx: DocumentContext, sent: _Span) -> Features:
     prev = ctx.sentence(max(0, sent.start - 1))
     if prev.start >= sent.start:
         return {}
-    found = [t for t in ctx.terms_between(prev.start, prev.end) if t.kind == "metric"]
-    return {f"metPrevSent={found[-1].id}": 1.0} if found else {}
+    found = ctx.last_term(prev.start, prev.end, "metric")
+    return {f"metPrevSent={found.id}": 1.0} if found else {}
 
 
 def fund_features(ctx: DocumentContext, q: Quantity) -> Features:
@@ -260,8 +271,8 @@ def fund_features(ctx: DocumentContext, q: Quantity) -> Features:
 def _carried_fund(ctx: DocumentContext, section: int | None, before: int) -> Features:
     """The last fund named earlier in the same section (it carries until another is named)."""
     start = ctx.doc.sections[section].start if section is not None else 0
-    funds = [t for t in ctx.terms_between(start, before) if t.kind == "fund"]
-    return {f"fundCarry={funds[-1].id}": 1.0} if funds else {"fundCarry=none": 1.0}
+    fund = ctx.last_term(start, before, "fund")
+    return {f"fundCarry={fund.id}": 1.0} if fund else {"fundCarry=none": 1.0}
 
 
 def _heading_features(ctx: DocumentContext, section: int | None) -> Features:

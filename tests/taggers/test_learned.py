@@ -168,3 +168,14 @@ def test_clause_is_bounded_by_clause_breaks() -> None:
                 end += 1
             clause = ctx.clause(q)
             assert (clause.start, clause.end) == (start, end)
+
+
+def test_last_term_is_the_last_of_terms_between() -> None:
+    for text in TEXTS.values():
+        ctx = DocumentContext(make_document(text))
+        n = len(ctx.text)
+        for start in range(0, n, 7):
+            for end in range(start, n + 1, 11):
+                for kind in ("fund", "metric"):
+                    found = [t for t in ctx.terms_between(start, end) if t.kind == kind]
+                    assert ctx.last_term(start, end, kind) == (found[-1] if found else None)
