@@ -194,3 +194,91 @@ def test_column_header_basis_is_read_the_same_for_prose_cells():
         cell = Cell(0, 0, "", 0, 0, col_label=header)
         assert context._column_basis(cell) == basis, header
         assert context._header_basis(header) == basis, header
+
+
+# ---------------------------------------------------------------------------
+# review of the generic aliases: where the words appear but the figure is something else
+# ---------------------------------------------------------------------------
+
+
+def test_transfer_verbs_with_a_destination_are_not_transfer_lines(tag):
+    # README: 转入 / 转出 money is a transfer line; 结余转入下年, 转入财政专户 and an
+    # account-to-account move are verbs with a destination, not a fund's transfer income
+    t = tag(DEPARTMENT + "年初结转和结余120万元，本年收入3500万元，结余转入下年80万元。")
+    assert t.get("80万元").metric != "transfer_income"
+    t = tag("全年征收的社会保险费全部转入财政专户，共计45.6亿元。"
+            "职工医保个人账户转入家庭共济账户资金2300万元。")
+    assert t.get("45.6亿元").metric != "transfer_income"
+    assert t.get("2300万元").metric != "transfer_income"
+    # …while a bare 转入 followed by its amount in an income list stays the line
+    t = tag("（三）失业保险基金\n全年失业保险基金收入5.6亿元，其中失业保险费收入4.8亿元，"
+            "利息收入0.3亿元，转入0.5亿元。")
+    assert t.get("0.5亿元").metric == "transfer_income"
+
+
+def test_relation_transfer_counts_are_other(tag):
+    # README: relation-transfer counts → other, also in 人次
+    t = tag("全年办理职工基本养老保险关系转移接续1.5万人次，转移基金3.2亿元。")
+    assert t.get("1.5万人次").metric == "other"
+    assert t.get("3.2亿元").metric == "transfer_income"
+
+
+def test_in_service_and_retired_parts_of_an_institutions_headcount(tag):
+    # §2.2 staff (实有人数, 在职人员, its 退休人员) and §2.1 none: with no department
+    # header the bare 在职 / 退休 under a staff head are still the institution's people
+    t = tag("经办中心核定编制人数45人，实有人数42人，其中在职38人，退休12人。")
+    assert [labels(m)[:2] for m in t.mentions] == [("none", "staff")] * 4
+
+
+def test_subsidy_programme_table_in_department_accounts(tag):
+    # §7 subsidy-programme evaluations: fund of the scheme, the programme's money is
+    # fiscal_subsidy_income — also when the table stands in a department's accounts
+    t = tag(DEPARTMENT + "项目支出绩效自评表\n\n"
+            "项目名称\t城乡居民基本养老保险补助资金\t\t\t\t\t\t\t\n"
+            "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "\t年度资金总额\t500\t500\t480\t10\t96%\t9.6\n")
+    assert labels(t.get("480")) == (
+        "resident_pension", "fiscal_subsidy_income", "level", "actual")
+    assert labels(t.get("500")) == (
+        "resident_pension", "fiscal_subsidy_income", "level", "planned")
+
+
+def test_fund_named_by_a_line_does_not_reach_a_sibling_line(tag):
+    # §2.1: 生育保险待遇支出 names maternity for its own figure; the next line of the
+    # sentence (基金累计结余) is the section's fund again
+    t = tag("（二）城镇职工基本医疗保险\n全年医疗保险待遇支出12亿元，生育保险待遇支出1.5亿元，"
+            "基金累计结余30亿元。")
+    assert t.get("1.5亿元").fund == "maternity"
+    assert t.get("30亿元").fund == "employee_medical"
+
+
+def test_subsidy_standard_per_person_is_not_subsidy_income(tag):
+    # §7 other (like 人均筹资): a per-person subsidy standard is a policy parameter,
+    # not the fund's 财政补贴收入
+    t = tag("（二）城乡居民基本医疗保险\n全年政府补助标准为每人每年610元，"
+            "个人缴费标准每人每年350元。全年政府补助城乡居民医保资金35亿元。")
+    assert t.get("610元").metric == "other"
+    assert t.get("35亿元").metric == "fiscal_subsidy_income"
+
+
+def test_registered_unemployed_are_labour_market_figures(tag):
+    # §6 / §7: registered unemployment is a labour-market figure (none, other), even in
+    # an unemployment-insurance section; a new-registration count is a flow (level)
+    t = tag("（三）失业保险基金运行情况\n全年新增失业人员登记2.4万人，领取失业保险金1.7万人。"
+            "年末登记失业人员2.2万人。")
+    assert labels(t.get("2.4万人"))[:3] == ("none", "other", "level")
+    assert labels(t.get("1.7万人"))[:2] == ("unemployment", "beneficiaries")
+    assert labels(t.get("2.2万人"))[:2] == ("none", "other")
+
+
+def test_short_name_of_the_unemployment_benefit_names_its_fund(tag):
+    # §2.2 benefit_expenditure / per_capita_benefit: 失业金 is the unemployment fund's
+    t = tag("全年发放失业金1.3亿元，月人均失业金1480元。")
+    assert [labels(m)[:2] for m in t.mentions] == [
+        ("unemployment", "benefit_expenditure"), ("unemployment", "per_capita_benefit")]
+
+
+def test_premium_paid_for_the_unemployed_stays_the_unemployment_funds(tag):
+    # §2.2 premium_payment_expenditure: 基本医疗保险 inside 代缴基本医疗保险费 names the payee
+    t = tag("（三）失业保险基金运行情况\n全年为失业人员代缴基本医疗保险费2100万元。")
+    assert labels(t.get("2100万元"))[:2] == ("unemployment", "premium_payment_expenditure")

@@ -6,45 +6,121 @@ document genre; comparators right before or after the span.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 import regex
 
+from ...cues import Cue
 from ...document import Quantity, Sentence
 from .common import QUALIFIER_REACH, YEAR
 from .state import RuleState
+
+#: ``(position, basis)``: a cue or year before a figure; the last one decides.
+Event = tuple[int, str]
+
+
+@dataclass
+class SentenceCues:
+    """The basis cues of one sentence, found once by scanning from its start.
+
+    ``_basis`` wants the last cue before each figure; rescanning the sentence for every
+    figure made it quadratic in the figures of one sentence.
+    """
+
+    cues: list[Cue]
+    ends: list[int]  # their ends, for bisection
+    always: list[int]  # indices of the cues that give a basis whatever figure follows
 
 
 class BasisRules(RuleState):
     def _basis(self, q: Quantity, s_start: int, sent: Sentence | None) -> str:
         """The last basis cue or dated year before the number decides; else the section's."""
-        text = self.doc.ntext
-        events: list[tuple[int, str]] = []
-        for cue in self.cues.basis.find(text, s_start, q.start):
-            if cue.kind == "neutral":
-                continue
-            if self._is_comparison(cue.start):
-                # 比上年执行数增长6%: the cue names the base of a comparison, not this figure;
-                # 较上年7.71万人增加…: the figure right after it is that base
-                if cue.kind == "prior" and not self.doc.ntext[cue.end:q.start].strip():
-                    events.append((cue.start, "prior"))
-                continue
-            if cue.kind == "ratio":
-                # 完成全年预算1091628万元, 完成年度目标任务7900人: the figure right after
-                # the cue is the plan itself
-                if q.type != "PERCENT" and q.start - cue.end <= 3:
-                    events.append((cue.start, "planned"))
-            else:
-                events.append((cue.start, cue.kind))
-        for pos, year in self._dated_years(s_start, q.start):
-            if self.doc.report_year and year < self.doc.report_year:
-                events.append((pos, "prior"))
-            elif self.doc.report_year:
-                events.append((pos, self._section_basis(sent)))  # 增加到2020年的Y
         if self._is_from_figure(q):
             return "prior"
+        events = [e for e in (self._cue_event(q, s_start, sent), self._year_event(q, s_start, sent))
+                  if e is not None]
         if events:
             return max(events)[1]
         return self._section_basis(sent)
+
+    def _cue_basis(self, cue: Cue, q: Quantity) -> str | None:
+        """The basis a cue before ``q`` gives it, or None if the cue says nothing about ``q``."""
+        if cue.kind == "neutral":
+            return None
+        if self._is_comparison(cue.start):
+            # 比上年执行数增长6%: the cue names the base of a comparison, not this figure;
+            # 较上年7.71万人增加…: the figure right after it is that base
+            if cue.kind == "prior" and not self.doc.ntext[cue.end:q.start].strip():
+                return "prior"
+            return None
+        if cue.kind == "ratio":
+            # 完成全年预算1091628万元, 完成年度目标任务7900人: the figure right after
+            # the cue is the plan itself
+            return "planned" if q.type != "PERCENT" and q.start - cue.end <= 3 else None
+        return cue.kind
+
+    def _cue_event(self, q: Quantity, s_start: int, sent: Sentence | None) -> Event | None:
+        """The last cue in ``[s_start, q.start)`` that gives ``q`` a basis, as if the cues
+        of that span were found afresh.
+
+        Only the last one matters, so it is looked up from the right: first the few cues
+        so close to ``q`` that whether they count depends on it, then by bisection the
+        last of those that count wherever they stand.
+        """
+        index = self._sentence_cues(s_start, q.start, sent)
+        k = bisect.bisect_right(index.ends, q.start)  # index.cues[:k] end before the figure
+        near = bisect.bisect_left(index.ends, self._reach(q), 0, k)  # [near:k] close to it
+        for cue in reversed(index.cues[near:k] + self._cues_into(index, k, q)):
+            basis = self._cue_basis(cue, q)
+            if basis is not None:
+                return cue.start, basis
+        i = bisect.bisect_left(index.always, near) - 1
+        if i < 0:
+            return None
+        cue = index.cues[index.always[i]]
+        return cue.start, cue.kind
+
+    def _reach(self, q: Quantity) -> int:
+        """A cue ending before this position counts for ``q`` only if it counts for any
+        figure: a ratio cue counts up to 3 characters before the figure, a comparison's
+        prior cue only with nothing but whitespace between."""
+        text = self.doc.ntext
+        spaces = q.start
+        while spaces > 0 and text[spaces - 1].isspace():
+            spaces -= 1
+        return min(q.start - 3, spaces)
+
+    def _cues_into(self, index: SentenceCues, k: int, q: Quantity) -> list[Cue]:
+        """A cue of the sentence that runs into the figure (预算100 over 预算1000万元) is not
+        in the span before it, which may hold a shorter one (预算) instead."""
+        if k < len(index.cues) and index.cues[k].start < q.start:
+            return self.cues.basis.find(self.doc.ntext, index.cues[k].start, q.start)
+        return []
+
+    def _sentence_cues(self, start: int, end: int, sent: Sentence | None) -> SentenceCues:
+        """The basis cues of ``sent``, found once; without a sentence, of ``[start, end)``."""
+        if sent is None:
+            return self._scan_cues(start, end)  # a short window before the figure
+        found = self.basis_cues.get(sent.start)
+        if found is None:
+            found = self.basis_cues[sent.start] = self._scan_cues(sent.start, sent.end)
+        return found
+
+    def _scan_cues(self, start: int, end: int) -> SentenceCues:
+        cues = self.cues.basis.find(self.doc.ntext, start, end)
+        always = [i for i, c in enumerate(cues) if c.kind not in ("neutral", "ratio")
+                  and not self._is_comparison(c.start)]
+        return SentenceCues(cues, [c.end for c in cues], always)
+
+    def _year_event(self, q: Quantity, s_start: int, sent: Sentence | None) -> Event | None:
+        """The last dated year before ``q`` in its sentence."""
+        found = self._last_dated_year(s_start, q.start)
+        if found is None or not self.doc.report_year:
+            return None
+        pos, year = found
+        if year < self.doc.report_year:
+            return pos, "prior"
+        return pos, self._section_basis(sent)  # 增加到2020年的Y
 
     def _section_basis(self, sent: Sentence | None) -> str:
         if sent is not None:
@@ -59,11 +135,13 @@ class BasisRules(RuleState):
         before = self.doc.ntext[max(0, pos - 3):pos]
         return any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior)
 
-    def _dated_years(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Years in ``[start, end)`` that date figures (not ones compared with)."""
-        i = bisect.bisect_left(self.year_starts, start)
-        j = bisect.bisect_left(self.year_starts, end)
-        return [y for y in self.years[i:j] if y[0] + 4 <= end]
+    def _last_dated_year(self, start: int, end: int) -> tuple[int, int] | None:
+        """The last year dating figures whose four digits lie in ``[start, end)``: one
+        bisection, not a list of every year of the sentence for every figure."""
+        i = bisect.bisect_right(self.year_starts, end - 4) - 1
+        if i >= 0 and self.years[i][0] >= start:
+            return self.years[i]
+        return None
 
     def _all_dated_years(self) -> list[tuple[int, int]]:
         """Every year in the document that dates a figure, found once."""

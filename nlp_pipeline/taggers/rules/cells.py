@@ -20,7 +20,7 @@ class CellRules(RuleState):
         metric = self._project_funds_metric(cell, table.title) or self._cell_metric(
             q, [self._cell_text_before(cell, q), cell.row_label, cell.left_label,
                 cell.group_label, cell.col_label, table.title], measure)
-        if self.lex.metrics[metric].kind == "department" and fund == "all":
+        if self.lex.metrics[metric].kind in ("department", "staff") and fund == "all":
             fund = self.lex.defaults["fund_department"]
         basis = self._cell_basis(cell, measure, sent)
         qualifier = q.qualifier or self._qualifier(q, cell.start)
@@ -39,7 +39,7 @@ class CellRules(RuleState):
         # department's own (§2.1 none), unless a row or the cell names a fund
         labels = [self._cell_text_before(cell, q), cell.col_label, cell.row_label,
                   cell.group_label, cell.left_label]
-        if self.doc.genre != "department":
+        if self.doc.genre != "department" or self._subsidy_programme(title):
             labels.append(title)
         for label in labels:
             terms = terms_in(label)
@@ -60,7 +60,9 @@ class CellRules(RuleState):
         block = " ".join((cell.row_label, cell.group_label, *cell.left_labels))
         if not any(word in block for word in lines["project_funds"]):
             return None
-        if self.doc.genre != "department":  # a fund report's project is the fund's spending
+        # a fund report's project is the fund's spending; a subsidy programme to a fund
+        # is the fund's subsidy income in any report (§7 subsidy-programme evaluations)
+        if self.doc.genre != "department" or self._subsidy_programme(title):
             named = [t.id for t in terms_in(title) if t.kind == "metric"
                      and self.lex.metrics[t.id].kind == "fund"]
             if named:
@@ -69,6 +71,15 @@ class CellRules(RuleState):
             if word in cell.row_label:
                 return metric
         return lines["project_default"]
+
+    def _subsidy_programme(self, title: str) -> bool:
+        """城乡居民基本养老保险补助资金: a project that is a subsidy to a named fund; its
+        money and indicators are the scheme's (§7), even in a department's accounts."""
+        terms = terms_in(title)
+        programme = self.lex.cues["lines"]["subsidy_programme"]
+        return any(t.kind == "fund" and t.id != self.lex.defaults["fund_department"]
+                   for t in terms) and any(t.kind == "metric" and t.id in programme
+                                           for t in terms)
 
     def _cell_metric(self, q: Quantity, labels: list[str], measure: str) -> str:
         metrics = self.lex.metrics

@@ -12,7 +12,7 @@ from ...lexicon import load_lexicon
 from ...terms import TermMatch, document_terms
 from .bases import BasisRules
 from .cells import CellRules
-from .common import CLAUSE_BREAK, LIST_SEPARATORS, PHRASE_BREAK, Labels
+from .common import CLAUSE_BREAK, LIST_SEPARATORS, PHRASE_BREAK, Brackets, Labels, Occurrences
 from .funds import FundRules
 from .measures import MeasureRules
 from .metrics import MetricRules
@@ -45,6 +45,9 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         self.plan_cue_starts = [c.start for c in self.plan_cues]
         self.years = self._all_dated_years()
         self.year_starts = [pos for pos, _ in self.years]
+        self.brackets = Brackets(doc.ntext)
+        self.basis_cues = {}
+        self.words = Occurrences(doc.ntext, (*self.cues.deficit, "分别"))  # 分别 lists
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (
             self.lex.defaults["fund_department"] if doc.genre == "department"
@@ -68,7 +71,6 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
     def _label_prose(
         self, q: Quantity, sent: Sentence | None, terms: list[TermMatch], index: int | None
     ) -> Labels:
-        text = self.doc.ntext
         s_start = sent.start if sent else max(0, q.start - 60)
         prev_end = self._previous_quantity_end(q, s_start)
         measure, negate = self._measure(q, prev_end)
@@ -98,9 +100,7 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         if measure == "plan_difference":
             basis = "actual"  # §7: actual minus plan is an actual figure
         qualifier = q.qualifier or self._qualifier(q, prev_end)
-        if metric == "balance_current" and any(
-            d in text[s_start:q.start] for d in self.cues.deficit
-        ):
+        if metric == "balance_current" and self._names_deficit(s_start, q.start):
             negate = True
         return Labels(fund, metric, measure, basis, qualifier, negate)
 
@@ -122,6 +122,10 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         breaks = self.clause_breaks if brackets else self.phrase_breaks
         i = bisect.bisect_left(breaks, pos) - 1
         return breaks[i] + 1 if i >= 0 else 0
+
+    def _names_deficit(self, start: int, end: int) -> bool:
+        """Whether a deficit word (缺口, 赤字) lies inside ``[start, end)``."""
+        return any(self.words.rfind(d, start, end) >= 0 for d in self.cues.deficit)
 
     def terms_between(self, start: int, end: int) -> list[TermMatch]:
         """The document's terms lying inside ``[start, end)``."""

@@ -12,7 +12,7 @@ import bisect
 
 from ...document import Quantity
 from ...terms import TermMatch, terms_in
-from .common import CLAUSE_BREAK
+from .common import CLAUSE_BREAK, PHRASE_BREAK
 from .state import RuleState
 
 
@@ -130,22 +130,32 @@ class FundRules(RuleState):
                 fund = self._hinted(t, fund)  # it fills a scope with no fund named
         if metric_term is not None and metric_term.fund_hint and metric_term.end > q.start:
             fund = self._hinted(metric_term, fund)  # 235名…享受技能提升补贴: named after
-        if self.lex.metrics[metric].kind == "department" and fund in (None, "all"):
-            return none
+        if self.lex.metrics[metric].kind in ("department", "staff") and fund in (None, "all"):
+            return none  # a department's accounts and its own people (§2.1 none)
         if fund is None and metric == self.lex.defaults["metric"]:
             return none  # no fund anywhere in context and no fund metric: not a fund's figure
         return fund or self.default_fund
 
     def _hint_reaches(self, term: TermMatch, q: Quantity, terms: list[TermMatch]) -> bool:
-        """A fund named by a people term (企业在职人员) reaches the figures after it in its
-        sentence until a sibling people term names no fund: in 企业在职人员X，离退休人员Y the
-        retirees are not said to be the enterprise scheme's (README, d010 decision)."""
-        if self.lex.metrics[term.id].kind != "people":
-            return True
+        """A fund named by a metric term reaches the figures after it in its sentence until
+        a sibling term names no fund: in 企业在职人员X，离退休人员Y the retirees are not said
+        to be the enterprise scheme's (README, d010 decision); in a 职工医保 section,
+        生育保险待遇支出X，基金累计结余Y leaves Y the section's fund (§2.1). A people term's
+        siblings are people terms; a line's siblings are lines that fit the figure."""
         text = self.doc.ntext
+        people = self.lex.metrics[term.id].kind == "people"
+
+        def sibling(t: TermMatch) -> bool:
+            spec = self.lex.metrics[t.id]
+            if people:
+                return spec.kind == "people"
+            # a line of its own, in a later phrase: 工伤保险待遇享受人数, 失业保险金标准…
+            # 每人每月 are the hinted term's own figure
+            return q.type in spec.types and bool(PHRASE_BREAK.search(text, term.end, t.start))
+
         return not any(
             t.kind == "metric" and not t.fund_hint and term.end <= t.start and t.end <= q.start
-            and self.lex.metrics[t.id].kind == "people"
+            and sibling(t)
             and "其中" not in text[max(0, t.start - 3):t.start]  # a part, not a sibling
             for t in terms)
 
@@ -168,8 +178,7 @@ class FundRules(RuleState):
     def _respective_fund(self, q: Quantity, s_start: int, terms: list[TermMatch]) -> str | None:
         """职工医疗保险、居民医疗保险、生育保险参保人数分别达到X、Y、Z: the i-th figure
         of a 分别 list belongs to the i-th fund named before it."""
-        text = self.doc.ntext
-        at = text.rfind("分别", s_start, q.start)
+        at = self.words.rfind("分别", s_start, q.start)
         if at < 0:
             return None
         funds: list[str] = []

@@ -8,6 +8,7 @@ at the noun right after the unit (202346名离退休人员).
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 import regex
 
@@ -16,11 +17,22 @@ from ...terms import TermMatch
 from .common import CLAUSE_BREAK, YEAR
 from .state import RuleState
 
+#: A line word followed at once by its amount: 转入0.5亿元, 转出资金为800万元.
+LINE_AMOUNT = regex.compile(r"\s*(?:资金|基金|金额)?\s*(?:为|共计|合计|达)?\s*[-+]?[\d０-９]")
+
 
 class MetricRules(RuleState):
     def _metric_term(self, q: Quantity, terms: list[TermMatch], measure: str) -> TermMatch | None:
+        term = self._nearest_term(q, terms, measure)
+        if term is None:
+            return None
+        return self._staff_part(term, terms) or self._income_standard(q, term) or term
+
+    def _nearest_term(
+        self, q: Quantity, terms: list[TermMatch], measure: str
+    ) -> TermMatch | None:
         metrics = self.lex.metrics
-        candidates = [t for t in terms if t.kind == "metric"]
+        candidates = [t for t in terms if t.kind == "metric" and self._names_a_line(t)]
         if q.type in ("PEOPLE", "PERSON_TIMES"):
             after = [t for t in candidates if 0 <= t.start - q.end <= 3
                      and not CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
@@ -47,6 +59,46 @@ class MetricRules(RuleState):
                 continue
             return self._specific_people(t, left[:i]) if q.type != "MONEY" else t
         return None
+
+    def _names_a_line(self, term: TermMatch) -> bool:
+        """Bare 转入 / 转出 name a transfer line where the amount follows at once (利息收入X，
+        转入Y) or the sentence or its heading speaks of a transfer (转移基金X，其中转入Y);
+        结余转入下年, 转入财政专户, 转入共济账户资金 are verbs with a destination."""
+        lines = self.lex.cues["lines"]
+        text = self.doc.ntext
+        if text[term.start:term.end] not in lines["transfer_bare"]:
+            return True
+        if LINE_AMOUNT.match(text, term.end):
+            return True
+        index = self.doc.sentence_index(term.start)
+        sent = self.doc.sentences[index] if index is not None else None
+        before = text[sent.start if sent else max(0, term.start - 60):term.start]
+        titles = [s.title for s in self.doc.section_chain(sent.section if sent else None)]
+        return any(c in part for c in lines["transfer_context"] for part in (before, *titles))
+
+    def _staff_part(self, term: TermMatch, terms: list[TermMatch]) -> TermMatch | None:
+        """实有人数42人，其中在职38人，退休12人: the in-service and retired parts of an
+        institution's own headcount are staff (§2.2 staff), not a fund's members."""
+        text = self.doc.ntext
+        if text[term.start:term.end] not in self.lex.cues["lines"]["staff_parts"]:
+            return None
+        for t in reversed([t for t in terms if t.end <= term.start]):
+            if t.kind == "fund":
+                return None  # 机关事业单位养老保险…在职…退休: a fund's members
+            if t.kind == "metric" and self.lex.metrics[t.id].kind == "staff":
+                return t
+        return None
+
+    def _income_standard(self, q: Quantity, term: TermMatch) -> TermMatch | None:
+        """政府补助标准为每人每年580元: an income line stated per person is a policy
+        standard, not the fund's income (§7 other, like 人均筹资)."""
+        if not term.id.endswith("_income") or term.end > q.start:
+            return None
+        between = self.doc.ntext[term.end:q.start]
+        cues = self.lex.cues["lines"]["income_standard"]
+        if CLAUSE_BREAK.search(between) or not any(c in between for c in cues):
+            return None
+        return replace(term, id=self.lex.defaults["metric"])
 
     @staticmethod
     def _compound(first: TermMatch, candidates: list[TermMatch]) -> list[TermMatch]:
@@ -112,7 +164,8 @@ class MetricRules(RuleState):
         words = regex.sub(r"[\p{P}\s\d]|其中|分别|包括", "", between)
         if len(regex.findall(r"\p{Han}", words)) < 2 or YEAR.search(between):
             return metric
-        if any(t.kind == "fund" or q.type in self.lex.metrics[t.id].types
+        if any(t.kind == "fund" or (q.type in self.lex.metrics[t.id].types
+                                    and self._names_a_line(t))
                for t in self.terms_between(prev_end, q.start)):
             return metric  # a named line; a people word (离退休) names no money line
         if (self.cues.measure.find(text, prev_end, q.start)
@@ -151,16 +204,7 @@ class MetricRules(RuleState):
 
     def _in_closed_brackets(self, term: TermMatch, q: Quantity) -> bool:
         """A term inside （含…） that closed before the number does not govern it."""
-        between = self.doc.ntext[term.end:q.start]
-        depth = 0
-        for ch in between:
-            if ch in "（(":
-                depth += 1
-            elif ch in "）)":
-                if depth == 0:
-                    return True
-                depth -= 1
-        return False
+        return self.brackets.unmatched_close(term.end) < q.start
 
     def _fallback_metric(self, q: Quantity, index: int | None) -> str:
         if q.type == "PERSON_TIMES":

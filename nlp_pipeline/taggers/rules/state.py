@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...cues import Cue, Cues
 from ...document import Document, Table
 from ...lexicon import Lexicon
 from ...terms import TermMatch
-from .common import Labels
+from .common import Brackets, Labels, Occurrences
+
+if TYPE_CHECKING:
+    from .bases import SentenceCues  # bases imports this module
 
 
 class RuleState:
@@ -29,3 +34,7 @@ class RuleState:
     plan_cues: list[Cue]  # completion and plan-difference cues of the document, in order
     plan_cue_starts: list[int]
     years: list[tuple[int, int]]  # (position, year) of years that date figures
+    year_starts: list[int]
+    brackets: Brackets  # where brackets close, for terms inside （…）
+    basis_cues: dict[int, SentenceCues]  # basis cues per sentence start, found on first use
+    words: Occurrences  # where the deficit words and 分别 occur
