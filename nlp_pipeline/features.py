@@ -18,6 +18,7 @@ import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 import regex
 
@@ -148,23 +149,11 @@ class DocumentContext:
 
     def words_before(self, start: int, end: int, n: int) -> list[str]:
         """The last ``n`` non-blank tokens starting in [start, end), in text order."""
-        out = []
-        for token in self.tokens.backward(start, end):
-            if token.text.strip():
-                out.append(token.text)
-                if len(out) == n:
-                    break
-        return out[::-1]
+        return _first_words(self.tokens.backward(start, end), n)[::-1]
 
     def words_after(self, start: int, end: int, n: int) -> list[str]:
         """The first ``n`` non-blank tokens starting in [start, end)."""
-        out = []
-        for token in self.tokens.forward(start, end):
-            if token.text.strip():
-                out.append(token.text)
-                if len(out) == n:
-                    break
-        return out
+        return _first_words(self.tokens.forward(start, end), n)
 
     def previous_quantity_end(self, q: Quantity, floor: int) -> int:
         i = bisect.bisect_left(self.q_starts, q.start)
@@ -176,6 +165,11 @@ class DocumentContext:
     def section_index(self, pos: int) -> int | None:
         index = self.doc.sentence_index(pos)
         return self.doc.sentences[index].section if index is not None else None
+
+
+def _first_words(tokens: Iterable[Token], n: int) -> list[str]:
+    """The first ``n`` non-blank token texts: the iterator segments only what is read."""
+    return list(islice((t.text for t in tokens if t.text.strip()), n))
 
 
 # ---- feature groups ---------------------------------------------------------------------
