@@ -47,6 +47,12 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
         self.year_starts = [pos for pos, _ in self.years]
         self.brackets = Brackets(doc.ntext)
         self.basis_cues = {}
+        self._fund_folds = {}
+        self._sibling_cache = {}
+        self._named_cache = {}
+        self._phrase_only = None
+        self._line_cache = {}
+        self._metric_cache = {}
         self.words = Occurrences(doc.ntext, (*self.cues.deficit, "分别"))  # 分别 lists
         self.resolved = self._resolve_ambiguous()
         self.default_fund = (

@@ -9,6 +9,7 @@ overrides a more specific scheme named by the heading or the same sentence.
 from __future__ import annotations
 
 import bisect
+import heapq
 
 from ...document import Quantity
 from ...terms import TermMatch, terms_in
@@ -118,16 +119,8 @@ class FundRules(RuleState):
         protected = self.entry_protected.get(index, True) if index is not None else True
         # fund names and metric terms that name a fund, in the order written: the last
         # one before the number decides (企业退休人员X人，机关事业单位养老保险Y人)
-        for t in terms:
-            if t.end > q.start:
-                break
-            if self._scoping(t):
-                fund = self.override(self._fund_id(t), fund, protected)
-                protected = True
-            elif t.kind == "metric" and t.fund_hint and (
-                    fund in (None, self.lex.defaults["fund_aggregate"])
-                    or self._hint_reaches(t, q, terms)):
-                fund = self._hinted(t, fund)  # it fills a scope with no fund named
+        if terms:
+            fund, protected = self._fund_fold(q, terms).state(q, fund, protected)
         if metric_term is not None and metric_term.fund_hint and metric_term.end > q.start:
             fund = self._hinted(metric_term, fund)  # 235名…享受技能提升补贴: named after
         if self.lex.metrics[metric].kind in ("department", "staff") and fund in (None, "all"):
@@ -136,28 +129,74 @@ class FundRules(RuleState):
             return none  # no fund anywhere in context and no fund metric: not a fund's figure
         return fund or self.default_fund
 
+    def _fund_step(
+        self, t: TermMatch, fund: str | None, protected: bool, reaches: bool,
+    ) -> tuple[str | None, bool]:
+        """One term of the sentence read left to right: a fund name sets the scope; a
+        metric term naming a fund fills a scope with no fund named, or any scope while
+        it reaches the figure (``reaches``, see :meth:`_hint_block`)."""
+        if self._scoping(t):
+            return self.override(self._fund_id(t), fund, protected), True
+        if t.kind == "metric" and t.fund_hint and (
+                fund in (None, self.lex.defaults["fund_aggregate"]) or reaches):
+            return self._hinted(t, fund), protected
+        return fund, protected
+
+    def _fund_fold(self, q: Quantity, terms: list[TermMatch]) -> _FundFold:
+        """The running fund of a sentence for figures of ``q``'s type, kept between
+        figures: reading every term before each figure was quadratic in the sentence."""
+        key = (id(terms), q.type)
+        fold = self._fund_folds.get(key)
+        if fold is None or fold.terms is not terms or q.start < fold.last:
+            fold = self._fund_folds[key] = _FundFold(self, terms, q.type)
+        return fold
+
     def _hint_reaches(self, term: TermMatch, q: Quantity, terms: list[TermMatch]) -> bool:
         """A fund named by a metric term reaches the figures after it in its sentence until
         a sibling term names no fund: in 企业在职人员X，离退休人员Y the retirees are not said
         to be the enterprise scheme's (README, d010 decision); in a 职工医保 section,
         生育保险待遇支出X，基金累计结余Y leaves Y the section's fund (§2.1). A people term's
         siblings are people terms; a line's siblings are lines that fit the figure."""
-        text = self.doc.ntext
-        people = self.lex.metrics[term.id].kind == "people"
+        return q.start < self._hint_block(term, q.type, terms)
 
-        def sibling(t: TermMatch) -> bool:
-            spec = self.lex.metrics[t.id]
-            if people:
-                return spec.kind == "people"
+    def _hint_block(self, term: TermMatch, kind: str, terms: list[TermMatch]) -> int:
+        """Where the first sibling of ``term`` for figures of type ``kind`` ends (a large
+        number if none does): the hint reaches the figures that start before it."""
+        people = self.lex.metrics[term.id].kind == "people"
+        siblings = self._hint_siblings(terms, "people" if people else kind)
+        if people:
+            after = term.end
+        else:
             # a line of its own, in a later phrase: 工伤保险待遇享受人数, 失业保险金标准…
             # 每人每月 are the hinted term's own figure
-            return q.type in spec.types and bool(PHRASE_BREAK.search(text, term.end, t.start))
+            breaks = self._phrase_break_positions()
+            i = bisect.bisect_left(breaks, term.end)
+            if i == len(breaks):
+                return _NEVER
+            after = breaks[i] + 1
+        return siblings.first_end_from(after)
 
-        return not any(
-            t.kind == "metric" and not t.fund_hint and term.end <= t.start and t.end <= q.start
-            and sibling(t)
-            and "其中" not in text[max(0, t.start - 3):t.start]  # a part, not a sibling
-            for t in terms)
+    def _hint_siblings(self, terms: list[TermMatch], kind: str) -> _Siblings:
+        """The metric terms of a sentence that can stop a fund hint: people terms
+        (``kind`` "people") or lines that fit figures of type ``kind``."""
+        key = (id(terms), kind)
+        found = self._sibling_cache.get(key)
+        if found is None or found.terms is not terms:
+            text = self.doc.ntext
+
+            def sibling(t: TermMatch) -> bool:
+                spec = self.lex.metrics[t.id]
+                return spec.kind == "people" if kind == "people" else kind in spec.types
+
+            chosen = [t for t in terms if t.kind == "metric" and not t.fund_hint and sibling(t)
+                      and "其中" not in text[max(0, t.start - 3):t.start]]  # a part, not a sibling
+            found = self._sibling_cache[key] = _Siblings(terms, chosen)
+        return found
+
+    def _phrase_break_positions(self) -> list[int]:
+        if self._phrase_only is None:
+            self._phrase_only = [m.start() for m in PHRASE_BREAK.finditer(self.doc.ntext)]
+        return self._phrase_only
 
     def _hinted(self, term: TermMatch, fund: str | None) -> str | None:
         """企业离退休人员, 工伤保险待遇享受人数: a metric term that names its fund names the
@@ -181,18 +220,30 @@ class FundRules(RuleState):
         at = self.words.rfind("分别", s_start, q.start)
         if at < 0:
             return None
-        funds: list[str] = []
-        for t in terms:
-            if t.start >= at:
-                break
-            if self._scoping(t):
-                fund = self._fund_id(t)
-                if not funds or funds[-1] != fund:
-                    funds.append(fund)
-        listed = self._list_after(at, q.type)
-        if len(funds) < 2 or len(listed) != len(funds) or q.start not in listed:
+        starts, named = self._named_funds(terms)
+        count = bisect.bisect_left(starts, at)  # the funds named before 分别
+        if count < 2:
             return None
-        return funds[listed.index(q.start)]
+        listed = self._list_after(at, q.type)
+        if len(listed) != count or q.start not in listed:
+            return None
+        return named[listed.index(q.start)]
+
+    def _named_funds(self, terms: list[TermMatch]) -> tuple[list[int], list[str]]:
+        """The funds a sentence names in order, a repeat of the one before dropped, and
+        where each is named: those named before 分别 are a prefix."""
+        cached = self._named_cache.get(id(terms))
+        if cached is None or cached[0] is not terms:
+            starts: list[int] = []
+            named: list[str] = []
+            for t in terms:
+                if self._scoping(t):
+                    fund = self._fund_id(t)
+                    if not named or named[-1] != fund:
+                        starts.append(t.start)
+                        named.append(fund)
+            cached = self._named_cache[id(terms)] = (terms, starts, named)
+        return cached[1], cached[2]
 
     def _list_after(self, pos: int, kind: str) -> list[int]:
         """Starts of the quantities of one type listed (、 or ，) right after ``pos``."""
@@ -209,3 +260,73 @@ class FundRules(RuleState):
             listed.append(q.start)
             end = q.end
         return listed
+
+
+_NEVER = 1 << 62  # past every position: no sibling stops the hint
+
+
+class _Siblings:
+    """Sibling terms of one sentence with, from each one on, the first end among them."""
+
+    def __init__(self, terms: list[TermMatch], chosen: list[TermMatch]) -> None:
+        self.terms = terms
+        self.starts = [t.start for t in chosen]
+        self.min_end = [_NEVER] * (len(chosen) + 1)
+        for i in range(len(chosen) - 1, -1, -1):
+            self.min_end[i] = min(chosen[i].end, self.min_end[i + 1])
+
+    def first_end_from(self, pos: int) -> int:
+        """The first end among the siblings that start at or after ``pos``."""
+        return self.min_end[bisect.bisect_left(self.starts, pos)]
+
+
+class _FundFold:
+    """The fund read term by term through one sentence, for the figures of one type.
+
+    ``states[i]`` is the (fund, protected) pair after the first ``i`` terms, as read for
+    the latest figure. A fund hint's effect changes only once, when a figure passes its
+    first sibling (figures come in order), so only the states after such a hint are
+    read again; each figure otherwise extends the states to the terms before it.
+    """
+
+    def __init__(self, rules: FundRules, terms: list[TermMatch], kind: str) -> None:
+        self.rules = rules
+        self.terms = terms
+        self.kind = kind
+        self.last = -1
+        self.entry: tuple[str | None, bool] | None = None
+        self.states: list[tuple[str | None, bool]] = []
+        self.reaching: list[tuple[int, int]] = []  # heap of (block, index) of live hints
+        self.blocks: dict[int, int] = {}
+        ends = 0
+        self.max_end: list[int] = []  # running maximum of the term ends
+        for t in terms:
+            ends = max(ends, t.end)
+            self.max_end.append(ends)
+
+    def state(self, q: Quantity, fund: str | None, protected: bool) -> tuple[str | None, bool]:
+        if self.entry != (fund, protected):
+            self.entry = (fund, protected)
+            self.states = [(fund, protected)]
+            self.reaching = []
+        self.last = q.start
+        # the terms read for the figure: up to the first that ends after its start
+        count = bisect.bisect_right(self.max_end, q.start)
+        while self.reaching and self.reaching[0][0] <= q.start:  # a sibling passed
+            _, i = heapq.heappop(self.reaching)
+            del self.states[i + 1:]  # no-op for an entry left from an earlier reading
+        rules, terms = self.rules, self.terms
+        while len(self.states) <= count:
+            i = len(self.states) - 1
+            t = terms[i]
+            reaches = False
+            if t.kind == "metric" and t.fund_hint:
+                block = self.blocks.get(i)
+                if block is None:
+                    block = self.blocks[i] = rules._hint_block(t, self.kind, terms)
+                reaches = q.start < block
+                if reaches:
+                    heapq.heappush(self.reaching, (block, i))
+            f, p = self.states[-1]
+            self.states.append(rules._fund_step(t, f, p, reaches))
+        return self.states[count]

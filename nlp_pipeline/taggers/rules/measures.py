@@ -67,8 +67,10 @@ class MeasureRules(RuleState):
         i = bisect.bisect_left(self.ends, pos)
         found = i < len(self.ends) and self.ends[i] == pos
         start = self.doc.quantities[i].start if found else pos
-        line_start = self.doc.ntext.rfind("\n", 0, start) + 1
-        return self.cues.measure.find(self.doc.ntext, max(line_start, start - 20), start)
+        # the 20 characters before, cut at a line break (searched back only that far)
+        window = max(0, start - 20)
+        line_start = self.doc.ntext.rfind("\n", window, start) + 1
+        return self.cues.measure.find(self.doc.ntext, max(line_start, window), start)
 
     def _last_change_cue(self, found: list[Cue], q: Quantity) -> Cue | None:
         """The change verb that governs ``q``: in its own clause (提升技能，确保235名 is not

@@ -8,6 +8,7 @@ at the noun right after the unit (202346名离退休人员).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import replace
 
 import regex
@@ -16,6 +17,8 @@ from ...document import Quantity
 from ...terms import TermMatch
 from .common import CLAUSE_BREAK, YEAR
 from .state import RuleState
+
+_NOWHERE = 1 << 62  # past every position
 
 #: A line word followed at once by its amount: 转入0.5亿元, 转出资金为800万元.
 LINE_AMOUNT = regex.compile(r"\s*(?:资金|基金|金额)?\s*(?:为|共计|合计|达)?\s*[-+]?[\d０-９]")
@@ -32,38 +35,88 @@ class MetricRules(RuleState):
         self, q: Quantity, terms: list[TermMatch], measure: str
     ) -> TermMatch | None:
         metrics = self.lex.metrics
-        candidates = [t for t in terms if t.kind == "metric" and self._names_a_line(t)]
+        candidates, starts = self._candidates(terms)
         if q.type in ("PEOPLE", "PERSON_TIMES"):
-            after = [t for t in candidates if 0 <= t.start - q.end <= 3
-                     and not CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
+            lo = bisect.bisect_left(starts, q.end)
+            after = [t for t in candidates[lo:bisect.bisect_right(starts, q.end + 3)]
+                     if not CLAUSE_BREAK.search(self.doc.ntext[q.end:t.start])]
             for t in after:
-                for term in reversed(self._compound(t, candidates)):
+                for term in reversed(self._compound(t, candidates, starts)):
                     if q.type in metrics[term.id].types:
                         return term
-        left = [t for t in candidates if t.end <= q.start and not self._inside_cue(t)
-                and not self._in_closed_brackets(t, q)]
+
+        def left(before: int):
+            """The candidates left of the figure that govern it, nearest first, from
+            those before index ``before`` on (the sentence is not listed per figure)."""
+            for i in range(before - 1, -1, -1):
+                t = candidates[i]
+                if t.end <= q.start and not self._inside_cue(t) \
+                        and not self._in_closed_brackets(t, q):
+                    yield i, t
+
+        end = bisect.bisect_right(starts, q.start)
         clause_start = self._clause_start(q.start)
-        if q.type == "PERSON_TIMES" and left and left[-1].start >= clause_start \
-                and "参保" in self.doc.ntext[left[-1].start:left[-1].end]:
-            return left[-1]  # 参保人数将突破50万人次: insured people counted in 人次
+        if q.type == "PERSON_TIMES":
+            last = next(left(end), None)
+            if last is not None and last[1].start >= clause_start \
+                    and "参保" in self.doc.ntext[last[1].start:last[1].end]:
+                return last[1]  # 参保人数将突破50万人次: insured people counted in 人次
         if q.type == "PERCENT" and measure == "level":
-            rates = [t for t in left if t.start >= clause_start
-                     and metrics[t.id].kind in ("rate", "other")]
-            return rates[-1] if rates else None
-        for i in range(len(left) - 1, -1, -1):
-            t = left[i]
-            spec = metrics[t.id]
-            if q.type not in spec.types:
-                continue
-            if q.type == "PERCENT" and spec.kind == "rate":
-                continue
-            return self._specific_people(t, left[:i]) if q.type != "MONEY" else t
+            for _, t in left(end):
+                if t.start < clause_start:
+                    break
+                if metrics[t.id].kind in ("rate", "other"):
+                    return t
+            return None
+        fitting, fitting_starts = self._fitting(terms, q.type)
+        for k in range(bisect.bisect_right(fitting_starts, q.start) - 1, -1, -1):
+            i = fitting[k]
+            t = candidates[i]
+            if t.end <= q.start and not self._inside_cue(t) and not self._in_closed_brackets(t, q):
+                if q.type == "MONEY":
+                    return t
+                return self._specific_people(t, (e for _, e in left(i)))
         return None
+
+    def _sentence_cached(self, terms: list[TermMatch], key: object, build):
+        """``build()`` once per sentence (its term list) and ``key``."""
+        full = (id(terms), key)
+        cached = self._metric_cache.get(full)
+        if cached is None or cached[0] is not terms:
+            cached = self._metric_cache[full] = (terms, build())
+        return cached[1]
+
+    def _candidates(self, terms: list[TermMatch]) -> tuple[list[TermMatch], list[int]]:
+        """The metric terms of a sentence that name a line, and their starts."""
+        def build():
+            found = [t for t in terms if t.kind == "metric" and self._names_a_line(t)]
+            return found, [t.start for t in found]
+        return self._sentence_cached(terms, "candidates", build)
+
+    def _fitting(self, terms: list[TermMatch], kind: str) -> tuple[list[int], list[int]]:
+        """Indexes (among the candidates) and starts of the terms that can be the metric
+        of a figure of type ``kind``: its type fits, and a rate is no percentage's change."""
+        def build():
+            candidates, _ = self._candidates(terms)
+            found = []
+            for i, t in enumerate(candidates):
+                spec = self.lex.metrics[t.id]
+                if kind in spec.types and not (kind == "PERCENT" and spec.kind == "rate"):
+                    found.append(i)
+            return found, [candidates[i].start for i in found]
+        return self._sentence_cached(terms, ("fitting", kind), build)
 
     def _names_a_line(self, term: TermMatch) -> bool:
         """Bare 转入 / 转出 name a transfer line where the amount follows at once (利息收入X，
         转入Y) or the sentence or its heading speaks of a transfer (转移基金X，其中转入Y);
         结余转入下年, 转入财政专户, 转入共济账户资金 are verbs with a destination."""
+        key = (term.start, term.end)
+        found = self._line_cache.get(key)
+        if found is None:
+            found = self._line_cache[key] = self._reads_as_line(term)
+        return found
+
+    def _reads_as_line(self, term: TermMatch) -> bool:
         lines = self.lex.cues["lines"]
         text = self.doc.ntext
         if text[term.start:term.end] not in lines["transfer_bare"]:
@@ -72,9 +125,20 @@ class MetricRules(RuleState):
             return True
         index = self.doc.sentence_index(term.start)
         sent = self.doc.sentences[index] if index is not None else None
-        before = text[sent.start if sent else max(0, term.start - 60):term.start]
         titles = [s.title for s in self.doc.section_chain(sent.section if sent else None)]
-        return any(c in part for c in lines["transfer_context"] for part in (before, *titles))
+        context = lines["transfer_context"]
+        if any(c in title for c in context for title in titles):
+            return True
+        if sent is None or term.start > sent.end:
+            before = text[sent.start if sent else max(0, term.start - 60):term.start]
+            return any(c in before for c in context)
+        # a transfer word in the sentence before the term: where the first one ends
+        first = self._metric_cache.get(("transfer", index))
+        if first is None:
+            ends = [text.find(c, sent.start, sent.end) + len(c) for c in context
+                    if text.find(c, sent.start, sent.end) >= 0]
+            first = self._metric_cache[("transfer", index)] = min(ends, default=_NOWHERE)
+        return first <= term.start
 
     def _staff_part(self, term: TermMatch, terms: list[TermMatch]) -> TermMatch | None:
         """实有人数42人，其中在职38人，退休12人: the in-service and retired parts of an
@@ -82,7 +146,11 @@ class MetricRules(RuleState):
         text = self.doc.ntext
         if text[term.start:term.end] not in self.lex.cues["lines"]["staff_parts"]:
             return None
-        for t in reversed([t for t in terms if t.end <= term.start]):
+        starts = self._sentence_cached(terms, "starts", lambda: [t.start for t in terms])
+        for j in range(bisect.bisect_right(starts, term.start) - 1, -1, -1):
+            t = terms[j]
+            if t.end > term.start:
+                continue
             if t.kind == "fund":
                 return None  # 机关事业单位养老保险…在职…退休: a fund's members
             if t.kind == "metric" and self.lex.metrics[t.id].kind == "staff":
@@ -94,28 +162,40 @@ class MetricRules(RuleState):
         standard, not the fund's income (§7 other, like 人均筹资)."""
         if not term.id.endswith("_income") or term.end > q.start:
             return None
+        if CLAUSE_BREAK.search(self.doc.ntext, term.end, q.start):
+            return None  # searched in place: the term may lie far left of the figure
         between = self.doc.ntext[term.end:q.start]
-        cues = self.lex.cues["lines"]["income_standard"]
-        if CLAUSE_BREAK.search(between) or not any(c in between for c in cues):
+        if not any(c in between for c in self.lex.cues["lines"]["income_standard"]):
             return None
         return replace(term, id=self.lex.defaults["metric"])
 
     @staticmethod
-    def _compound(first: TermMatch, candidates: list[TermMatch]) -> list[TermMatch]:
+    def _compound(
+        first: TermMatch, candidates: list[TermMatch], starts: list[int] | None = None,
+    ) -> list[TermMatch]:
         """687名离退休死亡人员: terms written together form one noun whose head, the
-        last term that fits, says what is counted."""
+        last term that fits, says what is counted. With the candidates' ``starts`` the
+        search begins at ``first``'s end and stops at the first gap."""
         run = [first]
-        for t in candidates:
+        if starts is None:
+            for t in candidates:
+                if t.start == run[-1].end:
+                    run.append(t)
+            return run
+        for t in candidates[bisect.bisect_left(starts, first.end):]:
+            if t.start > run[-1].end:
+                break  # later terms start later still: none joins the run
             if t.start == run[-1].end:
                 run.append(t)
         return run
 
-    def _specific_people(self, term: TermMatch, earlier: list[TermMatch]) -> TermMatch:
-        """享受工伤保险待遇人数: 人数 counts what 享受…待遇 names, in the same clause."""
+    def _specific_people(self, term: TermMatch, earlier: Iterable[TermMatch]) -> TermMatch:
+        """享受工伤保险待遇人数: 人数 counts what 享受…待遇 names, in the same clause;
+        ``earlier`` gives the terms before ``term``, nearest first."""
         text = self.doc.ntext
         if text[term.start:term.end] not in self.lex.cues["lines"]["generic_people"]:
             return term
-        for t in reversed(earlier):
+        for t in earlier:
             if CLAUSE_BREAK.search(text[t.end:term.start]):
                 break
             if self.lex.metrics[t.id].kind == "people" and t.id != term.id:
@@ -188,14 +268,21 @@ class MetricRules(RuleState):
         if word not in lines["subaccount"] and not generic:
             return metric
         balances = lines["balance_heads"]
-        heads = [t for t in terms if t.kind == "metric" and t.end <= term.start
-                 and t.id in balances and text[t.start:t.end] not in lines["subaccount"]
-                 and text[t.start:t.end] not in lines["generic_balance"]]
-        if not heads:
+
+        def build():
+            heads = [t for t in terms if t.kind == "metric" and t.id in balances
+                     and text[t.start:t.end] not in lines["subaccount"]
+                     and text[t.start:t.end] not in lines["generic_balance"]]
+            return heads, [t.start for t in heads]
+
+        heads, starts = self._sentence_cached(terms, "balance_heads", build)
+        head = next((heads[j] for j in range(bisect.bisect_right(starts, term.start) - 1, -1, -1)
+                     if heads[j].end <= term.start), None)  # the last head before the term
+        if head is None:
             return metric
-        if generic and "其中" not in text[heads[-1].end:term.start]:
+        if generic and "其中" not in text[head.end:term.start]:
             return metric  # 当期结余X，基金结余Y: a balance of its own, not a part
-        return heads[-1].id
+        return head.id
 
     def _inside_cue(self, term: TermMatch) -> bool:
         """支出 inside 完成全年预算支出 names the budget, not the metric."""
@@ -212,12 +299,16 @@ class MetricRules(RuleState):
         if index is not None and index > 0:
             prev = self.doc.sentences[index - 1]
             sent = self.doc.sentences[index]
-            own = [t for t in self.terms.get(index, []) if t.kind == "metric" and t.end <= q.start
-                   and q.type in self.lex.metrics[t.id].types]
-            if prev.section == sent.section and not own:
-                earlier = [t for t in self.terms.get(index - 1, []) if t.kind == "metric"
-                           and q.type in self.lex.metrics[t.id].types
-                           and self.lex.metrics[t.id].kind != "rate"]
+            own_terms = self.terms.get(index, [])
+            own = self._sentence_cached(own_terms, ("first_fit_end", q.type), lambda: min(
+                (t.end for t in own_terms if t.kind == "metric"
+                 and q.type in self.lex.metrics[t.id].types), default=_NOWHERE))
+            if prev.section == sent.section and own > q.start:  # no own term fits before q
+                prev_terms = self.terms.get(index - 1, [])
+                earlier = self._sentence_cached(prev_terms, ("last_fit", q.type), lambda: [
+                    t for t in prev_terms if t.kind == "metric"
+                    and q.type in self.lex.metrics[t.id].types
+                    and self.lex.metrics[t.id].kind != "rate"][-1:])
                 if earlier:
                     return earlier[-1].id
         return self.lex.defaults["metric"]

@@ -38,3 +38,10 @@ class RuleState:
     brackets: Brackets  # where brackets close, for terms inside （…）
     basis_cues: dict[int, SentenceCues]  # basis cues per sentence start, found on first use
     words: Occurrences  # where the deficit words and 分别 occur
+    # per-sentence running state, keyed by the id of the sentence's term list
+    _fund_folds: dict  # (terms, figure type) → the fund read through the sentence
+    _sibling_cache: dict  # (terms, kind) → the terms that stop a fund hint
+    _named_cache: dict  # terms → the funds the sentence names, in order
+    _phrase_only: list[int] | None  # positions of phrase breaks (no line breaks)
+    _line_cache: dict  # (start, end) → whether a term names a line (_names_a_line)
+    _metric_cache: dict  # (terms, …) → metric candidates of a sentence
