@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
@@ -34,7 +34,7 @@ Features = dict[str, float]
 #: Feature groups, in the order they are computed; saved in a model's metadata.
 GROUPS = ("shape", "tokens", "terms", "funds", "cues", "position", "cell")
 _CLAUSE_BREAK = regex.compile(r"[，,：:；;。（）()、\n]")
-_LAST_CLAUSE_BREAK = regex.compile(r"(?r)[，,：:；;。（）()、\n]")
+_LAST_CLAUSE_BREAK = regex.compile("(?r)" + _CLAUSE_BREAK.pattern)  # searched backwards
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _NUMBERISH = regex.compile(r"^[\d.,%％+\-]+$")
 #: How far (characters) a term or cue counts as "near"; distances are bucketed.
@@ -429,9 +429,9 @@ def quantity_features(ctx: DocumentContext, q: Quantity, window: int = 3) -> Fea
     return out
 
 
-def rule_label_features(mention: Mention) -> Features:
+def rule_label_features(labels: Mapping[str, str]) -> Features:
     """The rule tagger's labels as features (``use_rule_features=True``)."""
-    return {f"rule_{name}={getattr(mention, name)}": 1.0
+    return {f"rule_{name}={labels[name]}": 1.0
             for name in ("fund", "metric", "measure", "basis", "qualifier")}
 
 

@@ -9,7 +9,6 @@ tagger asks for tokens, so the rule tagger does not pay for it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -22,9 +21,9 @@ from .terms import term_matcher
 
 #: Frequency given to lexicon words so jieba prefers them over its own splits.
 USER_WORD_FREQ = 200_000
-#: jieba cuts the text at every character outside this class (its ``re_han_default``)
+#: jieba's own word-character class: it cuts the text at every character outside it
 #: and segments each run of these characters on its own.
-_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
+_BLOCK = jieba.re_han_default
 
 
 class Token(NamedTuple):

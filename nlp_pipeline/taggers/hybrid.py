@@ -36,8 +36,7 @@ from .learned import (
     TrainingRows,
     build_mention,
     document_rows,
-    rule_labels_of,
-    rule_mentions,
+    rule_rows,
     training_rows,
 )
 
@@ -157,19 +156,18 @@ class HybridTagger(Tagger):
         # no features are built at all and the hybrid costs what the rules cost.
         learned = [name for name in LABELS if self.choice_[name][0] != "rules"]
         if learned:
-            feats, rule_rows = document_rows(doc, quantities, self.window,
-                                             self.use_rule_features)
+            feats, rules = document_rows(doc, quantities, self.window,
+                                         self.use_rule_features)
             predicted = self.linker_.predict_rows(feats, learned)
         else:
-            rule_rows = [rule_labels_of(m, q) for m, q in
-                         zip(rule_mentions(doc, quantities), quantities, strict=True)]
+            rules = rule_rows(doc, quantities)
             predicted = {}
         out = []
         for i, q in enumerate(quantities):
-            labels = dict(rule_rows[i])
+            labels = dict(rules[i])
             for name in learned:
                 source, threshold = self.choice_[name]
-                labels[name] = choose(rule_rows[i][name], predicted[name][0][i],
+                labels[name] = choose(rules[i][name], predicted[name][0][i],
                                       float(predicted[name][1][i]), source, threshold)
             out.append(build_mention(doc, q, labels, self.name))
         return out

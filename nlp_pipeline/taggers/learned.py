@@ -73,29 +73,25 @@ def document_rows(
     Without it the rule labels come back empty.
     """
     ctx = DocumentContext(doc)
+    rows = [quantity_features(ctx, q, window) for q in quantities]
     if not (use_rule_features or with_rule_labels):
-        return [quantity_features(ctx, q, window) for q in quantities], []
-    rules = rule_mentions(doc, quantities)
-    rows, rule_rows = [], []
-    for q, rule in zip(quantities, rules, strict=True):
-        feats = quantity_features(ctx, q, window)
-        if use_rule_features:
-            feats.update(rule_label_features(rule))
-        rows.append(feats)
-        rule_rows.append(rule_labels_of(rule, q))
-    return rows, rule_rows
+        return rows, []
+    rules = rule_rows(doc, quantities)
+    if use_rule_features:
+        for feats, labels in zip(rows, rules, strict=True):
+            feats.update(rule_label_features(labels))
+    return rows, rules
 
 
-def rule_mentions(doc: Document, quantities: list[Quantity]) -> list[Mention]:
-    """Rule labels for these quantities (the rule tagger labels ``doc.quantities``)."""
-    if quantities is doc.quantities:
-        return RuleTagger().tag_document(doc)
+def rule_rows(doc: Document, quantities: list[Quantity]) -> list[dict[str, str]]:
+    """The rule tagger's labels of these quantities (it labels ``doc.quantities``)."""
     saved = doc.quantities
     try:
         doc.quantities = quantities
-        return RuleTagger().tag_document(doc)
+        mentions = RuleTagger().tag_document(doc)
     finally:
         doc.quantities = saved
+    return [rule_labels_of(m, q) for m, q in zip(mentions, quantities, strict=True)]
 
 
 def training_rows(
