@@ -18,6 +18,7 @@ A bad document is recorded as a failure with its file (and the run goes on, unle
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import time
@@ -170,6 +171,27 @@ def warm_up(tagger: Tagger) -> Tagger:
     return tagger
 
 
+@contextlib.contextmanager
+def startup_frozen() -> Iterator[None]:
+    """Keep what start-up built out of the garbage collector's full passes, for a run.
+
+    jieba's dictionaries, the lexicons and a model are a few hundred thousand objects
+    that live as long as the process. Every full collection walks all of them — about
+    0.1 s each, 12-15% of the hybrid tagger's time on a long run — although none can
+    ever be garbage. ``gc.freeze`` moves them out of the collector's sight (reference
+    counting still frees whatever is dropped); the documents of the run are collected
+    as before, so memory stays flat. Undone at the end unless the caller had frozen.
+    """
+    if gc.get_freeze_count():  # the caller manages freezing
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 # ---------------------------------------------------------------- executors
 
 
@@ -220,6 +242,7 @@ def _init_worker(tagger: Tagger) -> None:
     """Pool initializer: the tagger is unpickled and warmed up once per process."""
     global _WORKER_TAGGER
     _WORKER_TAGGER = warm_up(tagger)
+    gc.freeze()  # for the worker's lifetime: see startup_frozen
 
 
 def _work(index: int, path: Path) -> DocResult:
@@ -504,6 +527,7 @@ def _tag_all(
             results = _process_pool(tasks, tagger, how.workers)
         else:
             results = _serial(tasks, warm_up(tagger) if tasks else tagger)
+            stack.enter_context(startup_frozen())
         stack.callback(getattr(results, "close", lambda: None))
         bar = stack.enter_context(_progress(len(files), len(done), how.progress))
         for result in results:

@@ -82,6 +82,9 @@ class LazyTokens:
         bounds.append(len(text))
         self._starts = sorted(set(bounds))  # piece i is [starts[i], starts[i+1])
         self._pieces: dict[int, list[Token]] = {}
+        # a report repeats its phrases (基金收入, 比上年增长): a fifth of the characters
+        # segmented are pieces met before in the same document, segmented once here
+        self._words: dict[str, list[tuple[str, int, int]]] = {}
 
     def _piece(self, i: int) -> list[Token]:
         tokens = self._pieces.get(i)
@@ -89,8 +92,10 @@ class LazyTokens:
             start, end = self._starts[i], self._starts[i + 1]
             piece = self.text[start:end]
             if _BLOCK.match(piece):
-                tokens = [Token(w, start + s, start + e)
-                          for w, s, e in tokenizer().tokenize(piece)]
+                words = self._words.get(piece)
+                if words is None:
+                    words = self._words[piece] = list(tokenizer().tokenize(piece))
+                tokens = [Token(w, start + s, start + e) for w, s, e in words]
             else:
                 tokens = _gap_tokens(piece, start)
             self._pieces[i] = tokens

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -198,6 +199,24 @@ def test_write_record_and_writer_objects_get_records_in_input_order(corpus, refe
     run_corpus([corpus], tmp_path / "out.jsonl", RuleTagger(), writer=sink, workers=2)
     assert sink.closed and sum(n for _, n in sink.docs) == len(expected)
     assert [d for d, _ in sink.docs] == [p.stem for p in list_inputs([corpus]).files]
+
+
+def test_start_up_objects_are_frozen_during_a_run_and_released_after(corpus, tmp_path):
+    """Full garbage collections skip the tagger's start-up objects during a run only;
+    a caller's own freezing is left as it was."""
+    assert gc.get_freeze_count() == 0
+    frozen: list[int] = []
+    run_corpus([corpus], None, RuleTagger(),
+               write_record=lambda m: frozen.append(gc.get_freeze_count()))
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        run_corpus([corpus], tmp_path / "out.jsonl", RuleTagger())
+        assert 0 < gc.get_freeze_count() <= before  # not unfrozen (frozen objects may die)
+    finally:
+        gc.unfreeze()
 
 
 def test_formats_jsonl_writer_matches_the_built_in_output(corpus, reference, tmp_path):

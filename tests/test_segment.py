@@ -85,6 +85,22 @@ def test_lazy_tokens_segment_only_what_is_asked():
     assert "失业人员" not in segmented
 
 
+def test_a_repeated_piece_is_segmented_once_and_placed_at_each_occurrence():
+    from nlp_pipeline.segment import LazyTokens, tokenizer
+
+    # reports repeat their clauses; jieba must see each distinct piece once
+    text = "基金收入比上年增长8.5%。基金支出比上年增长8.5%，基金收入比上年增长8.5%。"
+    lazy = LazyTokens(text)
+    calls = []
+    real = tokenizer().tokenize
+    tokenizer().tokenize = lambda piece: calls.append(piece) or real(piece)
+    try:
+        assert lazy.between(0, len(text)) == tokenize(text)
+    finally:
+        del tokenizer().tokenize
+    assert calls.count("基金收入比上年增长8.5%") == 1
+
+
 def test_lazy_tokens_handle_edges():
     from nlp_pipeline.segment import LazyTokens
 
