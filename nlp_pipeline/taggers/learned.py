@@ -54,11 +54,12 @@ class TrainingRows:
     groups: list[str]
 
 
-def rule_labels_of(mention: Mention, q: Quantity) -> dict[str, str]:
-    """The rule tagger's labels of one quantity, with its sign decision as a label."""
-    flipped = (mention.value < 0) != (q.value < 0) and mention.value != 0
-    return {"fund": mention.fund, "metric": mention.metric, "measure": mention.measure,
-            "basis": mention.basis, "qualifier": mention.qualifier,
+def rule_labels_of(labels: Labels, q: Quantity) -> dict[str, str]:
+    """The rule tagger's labels of one quantity, with its sign decision as a label
+    (a positive written value the rules negate is a flip, as in ``to_mention``)."""
+    flipped = labels.negate and q.value > 0
+    return {"fund": labels.fund, "metric": labels.metric, "measure": labels.measure,
+            "basis": labels.basis, "qualifier": labels.qualifier,
             "sign": "flip" if flipped else "keep"}
 
 
@@ -88,10 +89,10 @@ def rule_rows(doc: Document, quantities: list[Quantity]) -> list[dict[str, str]]
     saved = doc.quantities
     try:
         doc.quantities = quantities
-        mentions = RuleTagger().tag_document(doc)
+        labels = RuleTagger().label_document(doc)
     finally:
         doc.quantities = saved
-    return [rule_labels_of(m, q) for m, q in zip(mentions, quantities, strict=True)]
+    return [rule_labels_of(lab, q) for lab, q in zip(labels, quantities, strict=True)]
 
 
 def training_rows(

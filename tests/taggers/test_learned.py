@@ -144,7 +144,7 @@ def test_rule_tagger_runs_only_for_rule_features(monkeypatch) -> None:
     def refuse(self, doc):
         raise AssertionError("rule tagger called")
 
-    monkeypatch.setattr(RuleTagger, "tag_document", refuse)
+    monkeypatch.setattr(RuleTagger, "label_document", refuse)
     assert plain.predict(docs[:1])[0]
     with pytest.raises(AssertionError, match="rule tagger called"):
         with_rules.predict(docs[:1])  # rule features do need it

@@ -35,8 +35,14 @@ class RuleTagger(Tagger):
         self.carry_fund = carry_fund
 
     def tag_document(self, doc: Document) -> list[Mention]:
+        return [to_mention(doc, q, labels, self.name)
+                for q, labels in zip(doc.quantities, self.label_document(doc), strict=True)]
+
+    def label_document(self, doc: Document) -> list[Labels]:
+        """The labels of ``doc.quantities``, without building records (the learned and
+        hybrid taggers read the rule labels of every quantity)."""
         context = DocContext(doc, self.carry_fund)
-        return [to_mention(doc, q, context.label(q), self.name) for q in doc.quantities]
+        return [context.label(q) for q in doc.quantities]
 
 
 def to_mention(doc: Document, q: Quantity, labels: Labels, tagger: str) -> Mention:
