@@ -53,6 +53,7 @@ class Cues:
     deficit: tuple[str, ...]
     comparison_before_prior: tuple[str, ...]
     from_prior: tuple[str, ...]
+    negative_before: tuple[str, ...]
     from_to: tuple[str, ...]
     before_needs_after: tuple[str, ...]
     growth_only: frozenset[str]
@@ -85,6 +86,7 @@ def cues() -> Cues:
         deficit=tuple(data["balance"]["deficit"]),
         comparison_before_prior=tuple(data["basis"]["comparison_before_prior"]),
         from_prior=tuple(data["basis"]["from_prior"]),
+        negative_before=tuple(data["sign"]["negative_before"]),
         from_to=tuple(data["basis"]["from_to"]),
         before_needs_after=tuple(q["before_needs_after"]),
         growth_only=frozenset(m["growth_only"]),

@@ -8,6 +8,8 @@ never copied. Every test fails on the rule tagger as it was before the fix.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from nlp_pipeline import make_document
 from nlp_pipeline.document import Cell
 from nlp_pipeline.taggers.rules.context import DocContext
@@ -282,3 +284,16 @@ def test_premium_paid_for_the_unemployed_stays_the_unemployment_funds(tag):
     # §2.2 premium_payment_expenditure: 基本医疗保险 inside 代缴基本医疗保险费 names the payee
     t = tag("（三）失业保险基金运行情况\n全年为失业人员代缴基本医疗保险费2100万元。")
     assert labels(t.get("2100万元"))[:2] == ("unemployment", "premium_payment_expenditure")
+
+
+def test_negative_growth_and_a_balance_written_as_negative_are_negative(tag):
+    # §1.2 (a decrease is negative by meaning; 负增长 is one); README: 为负 before the
+    # number signs it, outside the span; 减负 (burden relief) is no sign
+    t = tag("（二）失业保险\n全年基金收入同比负增长3.5%，当期结余为负1.2亿元。"
+            "全年降费减负2.3亿元。")
+    growth, balance, relief = t.get("3.5%"), t.get("1.2亿元"), t.get("2.3亿元")
+    assert (growth.measure, growth.value) == ("growth", Decimal("-3.5"))
+    assert (balance.metric, balance.value) == ("balance_current", Decimal("-120000000"))
+    assert balance.text == "1.2亿元"
+    assert relief.value > 0
+

@@ -71,8 +71,15 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
             labels = self._label_prose(q, sent, terms, index)
             if q.cell is not None:
                 labels.basis = self._column_basis(q.cell) or labels.basis
+        if self._negative_word_before(q):
+            labels.negate = True  # 当期结余为负2.3亿元
         self._last = labels
         return labels
+
+    def _negative_word_before(self, q: Quantity) -> bool:
+        """A sign word (负) written right before the number, outside its span (§1.2)."""
+        before = self.doc.ntext[max(0, q.start - 4):q.start].rstrip()
+        return before.endswith(self.cues.negative_before)
 
     def _label_prose(
         self, q: Quantity, sent: Sentence | None, terms: list[TermMatch], index: int | None
