@@ -43,6 +43,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "tab cells on one line": lambda n: "收入" + "\t1" * (n // 2),
     "one-row tables": lambda n: "单位：万元\n" + "收入\t1\t2\n正文说明文字不是表格。\n" * (n // 20),
     "percentages, no punctuation": lambda n: "增长1%" * (n // 5),
+    "space-aligned table": lambda n: "单位：万元\n" + "基金收入    101746    3521\n" * (n // 24),
+    "spaces on one line": lambda n: "收入  1" * (n // 5),
     "百分之 repeated": lambda n: "百分之" * (n // 3) + "五",
 }
 SCALES = (1, 2, 4, 8)

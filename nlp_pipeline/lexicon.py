@@ -74,6 +74,7 @@ class Lexicon:
     fund_hint_prefixes: dict[str, str] = field(default_factory=dict)
     coordination: dict[str, list[str]] = field(default_factory=dict)
     reference_only: frozenset[str] = frozenset()
+    table_fund_names: dict[str, str] = field(default_factory=dict)
 
     def labels(self, field_name: str) -> tuple[str, ...]:
         """The allowed ids of a record field (``type``, ``fund``, ``metric`` …)."""
@@ -110,6 +111,11 @@ def load_lexicon() -> Lexicon:
     for unit in units.values():
         if unit.type not in labels["types"]:
             raise PipelineError(Errors.E020, name="units.toml", detail=f"bad type {unit.type}")
+    table_names = dict(fund_data.get("table_names", {}))
+    for name, fund_id in table_names.items():
+        if fund_id not in funds:
+            raise PipelineError(Errors.E020, name="funds.toml",
+                                detail=f"table name {name!r}: unknown fund {fund_id!r}")
     return Lexicon(
         types=tuple(labels["types"]),
         measures=tuple(labels["measures"]),
@@ -124,4 +130,5 @@ def load_lexicon() -> Lexicon:
         fund_hint_prefixes=dict(fund_data.get("hint_prefixes", {})),
         coordination=dict(fund_data.get("coordination", {})),
         reference_only=frozenset(fund_data.get("reference_only", {}).get("aliases", ())),
+        table_fund_names=table_names,
     )

@@ -1,7 +1,8 @@
 """Stage 2: a normalized copy of the text, with a map back to original offsets.
 
 Rules downstream see one spelling of each character — ASCII digits, ``%``, ``(``,
-Chinese sentence punctuation — and no PDF line breaks inside a sentence or a number.
+Chinese sentence punctuation — no PDF line breaks inside a sentence or a number, and
+one spelling of a table column gap: a tab (space-aligned rows of converted PDFs).
 Every normalized character remembers its index in the original, so a span found in
 the normalized text maps back exactly (GUIDELINES §3: offsets refer to the original).
 """
@@ -31,6 +32,14 @@ _HEADING_START = regex.compile(
     r"\s*(?:第[一二三四五六七八九十]+[部分章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[、．]|\d+\.(?!\d)|[①-⑳])"
 )
+#: Column gaps of a space-aligned table (converted PDFs): two or more spaces of any width.
+_COLUMN_GAP = regex.compile(r"[ \u3000\u00a0\u2002\u2003]{2,}")
+#: A number cell: a bare table number (as ``tables.NUMBER_CELL``, before width
+#: normalization), or a number with a unit (456万人, 12.3亿元).
+_NUMBER_CELL = regex.compile(r"[-+－]?(?:[\d０-９]{1,3}(?:[,，][\d０-９]{3})+|[\d０-９]+)"
+                             r"(?:[.．][\d０-９]+)?\s*(?:[%％]|[万亿萬億千百]*[元人名位]次?)?")
+#: A space-aligned row has at least this many cells.
+MIN_SPACED_CELLS = 3
 #: A line shorter than this is a title, a table cell or a list item, not a wrapped line.
 MIN_WRAPPED_LINE = 30
 #: A line ending in a number (and maybe a multiplier). Searched right to left (``(?r)``)
@@ -92,7 +101,7 @@ def _map_char(ch: str, prev: str, nxt: str) -> str:
     return _CHAR_MAP.get(ch, ch)
 
 
-def _join_breaks(lines: list[str]) -> list[bool]:
+def _join_breaks(lines: list[str], table_rows: set[int]) -> list[bool]:
     """For each line break, whether it is a PDF wrap to remove (True) or a real break."""
     joins = [False] * len(lines)
     for i, line in enumerate(lines[:-1]):
@@ -101,8 +110,41 @@ def _join_breaks(lines: list[str]) -> list[bool]:
             j += 1
         if j >= len(lines):
             break
-        joins[i] = _is_wrap(line, lines[j])
+        joins[i] = i not in table_rows and j not in table_rows and _is_wrap(line, lines[j])
     return joins
+
+
+def _cells(line: str) -> list[str]:
+    return [c for c in _COLUMN_GAP.split(line.strip()) if c]
+
+
+def spaced_table_rows(lines: list[str]) -> set[int]:
+    """Lines of space-aligned tables: the column layout of reports converted from PDF.
+
+    A run of at least two lines (blank lines between allowed) with three or more cells
+    split by gaps of two or more spaces, one of them with two or more number cells. A
+    single line, or lines of words only, stay prose: a double space in a sentence is
+    not a column.
+    """
+    rows: set[int] = set()
+    block: list[int] = []
+
+    def close() -> None:
+        if len(block) >= 2 and any(
+                sum(bool(_NUMBER_CELL.fullmatch(c)) for c in _cells(lines[i])) >= 2
+                for i in block):
+            rows.update(block)
+        block.clear()
+
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if "\t" not in line and len(_cells(line)) >= MIN_SPACED_CELLS:
+            block.append(i)
+        else:
+            close()
+    close()
+    return rows
 
 
 def _is_wrap(line: str, following: str) -> bool:
@@ -120,14 +162,18 @@ def _is_wrap(line: str, following: str) -> bool:
                 or _HEADING_START.match(tail.lstrip(bullets)))
 
 
-def _deleted_ranges(text: str) -> list[tuple[int, int]]:
-    """Original ranges to drop: each wrapping break with its blank lines and indentation."""
+def _edits(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Original ranges to drop — each wrapping break with its blank lines and
+    indentation, and all but the first space of each column gap of a space-aligned
+    table — and the positions of those first spaces, which become tabs: from here on
+    such a table reads like a tab-separated one."""
     lines = text.split("\n")
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    ranges = []
-    for i, join in enumerate(_join_breaks(lines)):
+    table_rows = spaced_table_rows(lines) if _COLUMN_GAP.search(text) else set()
+    ranges, tabs = [], []
+    for i, join in enumerate(_join_breaks(lines, table_rows)):
         if not join:
             continue
         j = i + 1
@@ -135,7 +181,16 @@ def _deleted_ranges(text: str) -> list[tuple[int, int]]:
             j += 1
         indent = len(lines[j]) - len(lines[j].lstrip())
         ranges.append((starts[i] + len(lines[i]), starts[j] + indent))
-    return ranges
+    widest = max((len(_cells(lines[i])) for i in table_rows), default=0)
+    for i in sorted(table_rows):
+        body_start = len(lines[i]) - len(lines[i].lstrip())
+        if body_start >= 2 and len(_cells(lines[i])) < widest:
+            body_start = 0  # an indented header row: its first, empty cell is the row labels'
+        body_end = len(lines[i].rstrip())
+        for gap in _COLUMN_GAP.finditer(lines[i], body_start, body_end):
+            tabs.append(starts[i] + gap.start())
+            ranges.append((starts[i] + gap.start() + 1, starts[i] + gap.end()))
+    return sorted(ranges), tabs
 
 
 def _map_text(text: str) -> str:
@@ -186,10 +241,16 @@ def normalize_text(text: str) -> Normalized:
     document of tens of megabytes costs a few copies of its text plus the offset map.
     """
     mapped = _map_text(text)
+    deleted, tabs = _edits(text)
+    if tabs:
+        chars = list(mapped)
+        for pos in tabs:
+            chars[pos] = "\t"
+        mapped = "".join(chars)
     pieces: list[str] = []
     index = array("l")
     pos = 0
-    for start, end in [*_deleted_ranges(text), (len(text), len(text))]:
+    for start, end in [*deleted, (len(text), len(text))]:
         pieces.append(mapped[pos:start])
         index.extend(range(pos, start))
         pos = end

@@ -2,7 +2,9 @@
 
 Two layouts occur in the reports: tab-separated rows (one line per row), and the
 "column-cells" layout of converted Word tables, where every cell sits on its own
-line after a tab and blank lines separate rows. A cell's headers (row label, column
+line after a tab and blank lines separate rows. Tables whose columns a PDF converter
+aligned with spaces arrive here as tab rows (``normalize`` turns each column gap
+into one tab, keeping the offsets). A cell's headers (row label, column
 label, row group, the label just left of it) are what the tagger reads to label a
 bare number, and the table's ``单位：万元`` line is where the number gets its unit.
 """
@@ -246,10 +248,12 @@ HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金�
 
 
 def _is_header(texts: list[str]) -> bool:
-    """A row of short column names (指标值, 全年执行数), not a row of text answers."""
+    """A row of short column names (指标值, 全年执行数; or fund and metric names, 企业职工
+    养老 ⇥ 失业保险), not a row of text answers."""
     filled = [t for t in texts if t]
     return (len(filled) >= 2 and all(len(t) <= 25 for t in filled)
-            and any(cue in t for t in filled for cue in HEADER_CUES))
+            and (any(cue in t for t in filled for cue in HEADER_CUES)
+                 or sum(bool(terms_in(t)) for t in filled) >= 2))
 
 
 def _is_prose(text: str) -> bool:

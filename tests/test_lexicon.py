@@ -129,6 +129,16 @@ def test_fund_parents(lexicon):
         assert fund.parent is None or fund.parent in GUIDELINE_FUNDS
 
 
+def test_short_table_names_are_not_prose_aliases(lexicon):
+    # 失业 alone names a fund only as a table header; in prose (失业人员) it is no fund
+    from nlp_pipeline.terms import terms_in
+
+    assert lexicon.table_fund_names["工伤"] == "work_injury"
+    for name, fund in lexicon.table_fund_names.items():
+        assert fund in GUIDELINE_FUNDS
+        assert not [t for t in terms_in(name) if t.kind == "fund"], name
+
+
 def test_metric_types_and_kinds(lexicon):
     for metric in lexicon.metrics.values():
         assert set(metric.types) <= GUIDELINE_TYPES, metric.id

@@ -166,3 +166,41 @@ def test_seed_offset_maps_are_monotonic_and_drop_only_whitespace(seed_texts):
         kept = set(index[:-1])
         dropped = {original[i] for i in range(len(original)) if i not in kept}
         assert all(ch.isspace() for ch in dropped), (doc_id, dropped)
+
+
+# ---- space-aligned tables (reports converted from PDF) ---------------------------------
+
+SPACED = (
+    "2019年社保基金收支分析表\n单位：万元\n"
+    "项目    企业养老    工伤    失业    合计\n"
+    "基金收入    101746    3521    5687    110954\n"
+    "基金支出    99012    2870    6010    107892\n"
+)
+
+
+def test_space_aligned_table_rows_become_tab_rows_that_map_back():
+    # the layout of seed 002's 收支分析表 with columns aligned by spaces, as PDF
+    # converters write it: each column gap reads as one tab, rows are not joined
+    norm = normalize_text(SPACED)
+    assert "基金收入\t101746\t3521\t5687\t110954\n" in norm.text
+    assert norm.text.count("\n") == SPACED.count("\n")
+    start = norm.text.index("5687")
+    assert SPACED[slice(*norm.to_original(start, start + 4))] == "5687"
+
+
+def test_indented_header_keeps_an_empty_first_cell_and_wide_spaces_count():
+    original = ("\u3000\u3000企业养老\u3000\u3000失业\u3000\u3000合计\n"
+                "基金收入\u3000\u3000101746\u3000\u30005687\u3000\u3000107433\n"
+                "基金支出\u3000\u300099012\u3000\u30006010\u3000\u3000105022\n")
+    lines = normalize_text(original).text.split("\n")
+    assert lines[0] == "\t企业养老\t失业\t合计"
+    assert lines[1] == "基金收入\t101746\t5687\t107433"
+
+
+def test_double_spaces_in_prose_are_not_columns():
+    # one spaced line, or spaced lines without number cells, are prose
+    for original in ("全年基金收入  1234万元，支出  1100万元，结余  134万元。\n",
+                     "一、基本情况  二、主要做法  三、存在问题\n"
+                     "四、下步打算  五、建议  六、附件\n"):
+        assert "\t" not in normalize_text(original).text
+

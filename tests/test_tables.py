@@ -165,3 +165,13 @@ def test_prose_cells_are_marked_as_text(seed_documents):
     prose = [c for t in doc.tables for c in t.cells if c.is_text]
     assert {c.col_label for c in prose} == {"预期目标", "实际完成情况"}
     assert all(len(c.text) > 40 for c in prose)
+
+
+def test_a_row_of_fund_names_is_a_header_without_a_header_word():
+    # 企业职工养老 ⇥ 城乡居民养老 ⇥ 失业保险 above the values: no 项目/指标 in the row,
+    # but fund names (lexicon terms) name the columns
+    doc = make_document("金额单位：亿元\n\t企业职工养老\t城乡居民养老\t失业保险\n"
+                        "基金收入\t123.45\t45.67\t8.90\n")
+    cells = {c.text: c.col_label for t in doc.tables for c in t.cells}
+    assert cells == {"123.45": "企业职工养老", "45.67": "城乡居民养老", "8.90": "失业保险"}
+

@@ -297,3 +297,19 @@ def test_negative_growth_and_a_balance_written_as_negative_are_negative(tag):
     assert balance.text == "1.2亿元"
     assert relief.value > 0
 
+
+def test_space_aligned_fund_table_is_read_like_a_tab_table(tag):
+    # §1.3 (the unit line governs bare cells) and §2.1 (a column names the fund), for a
+    # table whose columns a PDF converter aligned with spaces; before, its rows were
+    # joined as wrapped lines and no cell was found
+    t = tag("2019年社保基金收支分析表\n单位：万元\n"
+            "项目    企业养老    工伤    失业    合计\n"
+            "基金收入    101746    3521    5687    110954\n"
+            "当期结余    2734    651    -323    3062\n")
+    assert (t.get("3521").fund, t.get("3521").metric) == ("work_injury", "income_total")
+    assert t.get("3521").value == Decimal("35210000")
+    deficit = t.get("-323")
+    assert (deficit.fund, deficit.metric, deficit.value) == (
+        "unemployment", "balance_current", Decimal("-3230000"))
+    assert t.get("110954").fund == "all"
+

@@ -42,6 +42,9 @@ class CellRules(RuleState):
         if self.doc.genre != "department" or self._subsidy_programme(title):
             labels.append(title)
         for label in labels:
+            short = self.lex.table_fund_names.get(label.strip().rstrip("：:"))
+            if short:  # a header that is a short fund name: 工伤, 失业
+                return short
             terms = terms_in(label)
             found = [t for t in terms if t.kind == "fund"]
             if found:
