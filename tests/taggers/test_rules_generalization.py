@@ -313,3 +313,14 @@ def test_space_aligned_fund_table_is_read_like_a_tab_table(tag):
         "unemployment", "balance_current", Decimal("-3230000"))
     assert t.get("110954").fund == "all"
 
+
+
+def test_work_injury_recognitions_are_counts_of_cases(tag):
+    # §2.2 other ("a count of people verified"): recognitions and disability
+    # assessments count cases processed, not people insured or paid; statistical
+    # bulletins report them next to the insured and the beneficiaries
+    t = tag("年末全省参加工伤保险人数789.0万人。全年认定（视同）工伤3.2万人，"
+            "评定伤残等级1.8万人。全年享受工伤保险待遇人数5.6万人。")
+    assert [t.get(s).metric for s in ("789.0万人", "3.2万人", "1.8万人", "5.6万人")] == [
+        "insured_persons", "other", "other", "beneficiaries"]
+    assert t.get("3.2万人").fund == "work_injury"
