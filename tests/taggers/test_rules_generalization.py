@@ -324,3 +324,12 @@ def test_work_injury_recognitions_are_counts_of_cases(tag):
     assert [t.get(s).metric for s in ("789.0万人", "3.2万人", "1.8万人", "5.6万人")] == [
         "insured_persons", "other", "other", "beneficiaries"]
     assert t.get("3.2万人").fund == "work_injury"
+
+
+def test_a_basis_cue_inside_a_comparison_names_the_base(tag):
+    # §7: a budget's 比上年增长 is growth/planned; 预计执行数 after 比 describes the base
+    # the budget is compared with, not the growth figure (budget-draft reports)
+    t = tag("二、2024年社会保险基金预算草案\n2024年基金收入预算为367.8亿元，"
+            "比2023年预计执行数增长6.4%，较上年执行数增加21.6亿元。")
+    assert (t.get("6.4%").measure, t.get("6.4%").basis) == ("growth", "planned")
+    assert (t.get("21.6亿元").measure, t.get("21.6亿元").basis) == ("change", "planned")

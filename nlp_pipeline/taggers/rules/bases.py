@@ -15,6 +15,10 @@ from ...document import Quantity, Sentence
 from .common import QUALIFIER_REACH, YEAR
 from .state import RuleState
 
+#: 比/较 and the words that describe the base of the comparison (比2023年预计执行数增长):
+#: a basis cue among them is the base's, not the figure's.
+_COMPARED_BASE = regex.compile(
+    r"[比较](?:\d{4}年度?|上年度?|上一年|去年|同期|预计|执行|决算|实际|完成|数|的)*$")
 #: ``(position, basis)``: a cue or year before a figure; the last one decides.
 Event = tuple[int, str]
 
@@ -132,8 +136,12 @@ class BasisRules(RuleState):
         return self.doc.default_basis
 
     def _is_comparison(self, pos: int) -> bool:
+        """Whether the cue at ``pos`` names the base of a comparison: a comparison word
+        right before it, or 比/较 and a description of the base (比2023年预计执行数)."""
         before = self.doc.ntext[max(0, pos - 3):pos]
-        return any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior)
+        if any(before.endswith(c) or c in before for c in self.cues.comparison_before_prior):
+            return True
+        return _COMPARED_BASE.search(self.doc.ntext, max(0, pos - 12), pos) is not None
 
     def _last_dated_year(self, start: int, end: int) -> tuple[int, int] | None:
         """The last year dating figures whose four digits lie in ``[start, end)``: one
