@@ -333,3 +333,12 @@ def test_a_basis_cue_inside_a_comparison_names_the_base(tag):
             "比2023年预计执行数增长6.4%，较上年执行数增加21.6亿元。")
     assert (t.get("6.4%").measure, t.get("6.4%").basis) == ("growth", "planned")
     assert (t.get("21.6亿元").measure, t.get("21.6亿元").basis) == ("change", "planned")
+
+
+def test_income_and_expenditure_stated_together_take_the_income_metric(tag):
+    # §5, the guideline's own example: 收、支总计…增加X takes the income metric
+    t = tag(DEPARTMENT + "一、收入支出决算总体情况说明\n2019年度收、支总计1234.56万元。"
+            "与上年相比，收、支总计各增加123.45万元，增长11.1%。")
+    assert [(m.metric, m.measure) for m in t.mentions] == [
+        ("income_total", "level"), ("income_total", "change"), ("income_total", "growth")]
+    assert {m.fund for m in t.mentions} == {"none"}
