@@ -118,33 +118,48 @@ def _cells(line: str) -> list[str]:
     return [c for c in _COLUMN_GAP.split(line.strip()) if c]
 
 
-def spaced_table_rows(lines: list[str]) -> set[int]:
-    """Lines of space-aligned tables: the column layout of reports converted from PDF.
+def _width(line: str) -> int:
+    """Cells of a row, counting an indentation of two or more spaces as an empty one."""
+    return len(_cells(line)) + bool(_COLUMN_GAP.match(line))
+
+
+def spaced_tables(lines: list[str]) -> list[list[int]]:
+    """The line numbers of each space-aligned table: the column layout of reports
+    converted from PDF.
 
     A run of at least two lines (blank lines between allowed) with three or more cells
     split by gaps of two or more spaces, one of them with two or more number cells. A
     single line, or lines of words only, stay prose: a double space in a sentence is
     not a column.
     """
-    rows: set[int] = set()
+    tables: list[list[int]] = []
     block: list[int] = []
 
     def close() -> None:
         if len(block) >= 2 and any(
                 sum(bool(_NUMBER_CELL.fullmatch(c)) for c in _cells(lines[i])) >= 2
                 for i in block):
-            rows.update(block)
+            tables.append(list(block))
         block.clear()
 
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if "\t" not in line and len(_cells(line)) >= MIN_SPACED_CELLS:
+        if "\t" not in line and _width(line) >= MIN_SPACED_CELLS:
             block.append(i)
         else:
             close()
     close()
-    return rows
+    return tables
+
+
+def _column_gaps(line: str, widest: int) -> list[tuple[int, int]]:
+    """The column gaps of one table row; an indented row with fewer cells than the
+    table's widest (a header over the row labels) starts with an empty cell."""
+    body_start = len(line) - len(line.lstrip())
+    if body_start >= 2 and len(_cells(line)) < widest:
+        body_start = 0
+    return [m.span() for m in _COLUMN_GAP.finditer(line, body_start, len(line.rstrip()))]
 
 
 def _is_wrap(line: str, following: str) -> bool:
@@ -171,7 +186,8 @@ def _edits(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    table_rows = spaced_table_rows(lines) if _COLUMN_GAP.search(text) else set()
+    tables = spaced_tables(lines) if _COLUMN_GAP.search(text) else []
+    table_rows = {i for rows in tables for i in rows}
     ranges, tabs = [], []
     for i, join in enumerate(_join_breaks(lines, table_rows)):
         if not join:
@@ -181,15 +197,12 @@ def _edits(text: str) -> tuple[list[tuple[int, int]], list[int]]:
             j += 1
         indent = len(lines[j]) - len(lines[j].lstrip())
         ranges.append((starts[i] + len(lines[i]), starts[j] + indent))
-    widest = max((len(_cells(lines[i])) for i in table_rows), default=0)
-    for i in sorted(table_rows):
-        body_start = len(lines[i]) - len(lines[i].lstrip())
-        if body_start >= 2 and len(_cells(lines[i])) < widest:
-            body_start = 0  # an indented header row: its first, empty cell is the row labels'
-        body_end = len(lines[i].rstrip())
-        for gap in _COLUMN_GAP.finditer(lines[i], body_start, body_end):
-            tabs.append(starts[i] + gap.start())
-            ranges.append((starts[i] + gap.start() + 1, starts[i] + gap.end()))
+    for rows in tables:
+        widest = max(len(_cells(lines[i])) for i in rows)
+        for i in rows:
+            for gap_start, gap_end in _column_gaps(lines[i], widest):
+                tabs.append(starts[i] + gap_start)
+                ranges.append((starts[i] + gap_start + 1, starts[i] + gap_end))
     return sorted(ranges), tabs
 
 

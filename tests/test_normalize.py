@@ -204,3 +204,14 @@ def test_double_spaces_in_prose_are_not_columns():
                      "四、下步打算  五、建议  六、附件\n"):
         assert "\t" not in normalize_text(original).text
 
+
+
+def test_each_space_aligned_table_is_read_on_its_own():
+    # an indented data row (其中：…) keeps its label in the first cell; the narrower
+    # second table's indented header still gets its empty corner cell
+    original = ("表一\n项目    企业养老    工伤    合计\n基金收入    1    2    3\n"
+                "  其中：保险费收入    1    2    3\n\n"
+                "表二\n        企业养老    工伤\n基金收入    7    8\n基金支出    7    8\n")
+    lines = normalize_text(original).text.split("\n")
+    assert lines[3] == "  其中：保险费收入\t1\t2\t3"
+    assert lines[6] == "\t企业养老\t工伤"
