@@ -66,6 +66,8 @@ def test_every_guideline_unit_is_recognized():
         # not in §1's list, decided in annotated/README: the ten-million yuan unit is
         # MONEY like 百万元; without it 3.2千万元 was read as 千万元 alone (10 000 000)
         "收入3.2千万元": ("3.2千万元", Decimal("32000000"), "MONEY"),
+        # README: 人(次) is PERSON_TIMES, and so is 万人(次) (it was cut to 5.6万人)
+        "救助5.6万人(次)": ("5.6万人(次)", Decimal("56000"), "PERSON_TIMES"),
         "收入5万亿元": ("5万亿元", Decimal("5000000000000"), "MONEY"),
         "职工5位": ("5位", Decimal("5"), "PEOPLE"),
         "参保5万名": ("5万名", Decimal("50000"), "PEOPLE"),
