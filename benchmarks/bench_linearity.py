@@ -45,6 +45,7 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "percentages, no punctuation": lambda n: "增长1%" * (n // 5),
     "space-aligned table": lambda n: "单位：万元\n" + "基金收入    101746    3521\n" * (n // 24),
     "spaces on one line": lambda n: "收入  1" * (n // 5),
+    "blank lines": lambda n: "收入1元\n" + "\n" * n + "支出\n",
     "百分之 repeated": lambda n: "百分之" * (n // 3) + "五",
 }
 SCALES = (1, 2, 4, 8)

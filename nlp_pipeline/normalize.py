@@ -33,7 +33,14 @@ _HEADING_START = regex.compile(
     r"|\d+[、．]|\d+\.(?!\d)|[①-⑳])"
 )
 #: Column gaps of a space-aligned table (converted PDFs): two or more spaces of any width.
-_COLUMN_GAP = regex.compile(r"[ \u3000\u00a0\u2002\u2003]{2,}")
+_SPACE_GAP = regex.compile(r"[ \u3000\u00a0\u2002\u2003]{2,}")
+#: In a row with such gaps, a tab (and the spaces around it) is a gap as well.
+_COLUMN_GAP = regex.compile(r"[ \u3000\u00a0\u2002\u2003]*\t[ \t\u3000\u00a0\u2002\u2003]*"
+                            r"|[ \u3000\u00a0\u2002\u2003]{2,}")
+#: A cell that ends a clause (prose with double spaces), or is a unit alone
+#: (收入  100  亿元): such a line is a sentence, not a table row.
+_PROSE_CELL = regex.compile(
+    r".*[，。；！？、,;]|(?:[万亿萬億千百]*(?:元|人次|人|名|位)|[%％]|个?百分点)")
 #: A number cell: a bare table number (as ``tables.NUMBER_CELL``, before width
 #: normalization), or a number with a unit (456万人, 12.3亿元).
 _NUMBER_CELL = regex.compile(r"[-+－]?(?:[\d０-９]{1,3}(?:[,，][\d０-９]{3})+|[\d０-９]+)"
@@ -104,13 +111,13 @@ def _map_char(ch: str, prev: str, nxt: str) -> str:
 def _join_breaks(lines: list[str], table_rows: set[int]) -> list[bool]:
     """For each line break, whether it is a PDF wrap to remove (True) or a real break."""
     joins = [False] * len(lines)
-    for i, line in enumerate(lines[:-1]):
-        j = i + 1
-        while j < len(lines) and not lines[j].strip():
-            j += 1
-        if j >= len(lines):
-            break
-        joins[i] = i not in table_rows and j not in table_rows and _is_wrap(line, lines[j])
+    following = len(lines)  # the next non-blank line after i (found walking backwards)
+    for i in range(len(lines) - 1, -1, -1):
+        j = following
+        if lines[i].strip():
+            following = i
+        if j < len(lines):
+            joins[i] = i not in table_rows and j not in table_rows and _is_wrap(lines[i], lines[j])
     return joins
 
 
@@ -121,6 +128,17 @@ def _cells(line: str) -> list[str]:
 def _width(line: str) -> int:
     """Cells of a row, counting an indentation of two or more spaces as an empty one."""
     return len(_cells(line)) + bool(_COLUMN_GAP.match(line))
+
+
+def _is_spaced_row(line: str) -> bool:
+    """A row of a space-aligned table: three or more cells across gaps of two or more
+    spaces, none of them the end of a clause or a unit cut from its number."""
+    return (_SPACE_GAP.search(line.strip()) is not None and _width(line) >= MIN_SPACED_CELLS
+            and not any(_PROSE_CELL.fullmatch(c) for c in _cells(line)))
+
+
+def _number_cells(line: str) -> int:
+    return sum(bool(_NUMBER_CELL.fullmatch(c)) for c in _cells(line))
 
 
 def spaced_tables(lines: list[str]) -> list[list[int]]:
@@ -136,16 +154,14 @@ def spaced_tables(lines: list[str]) -> list[list[int]]:
     block: list[int] = []
 
     def close() -> None:
-        if len(block) >= 2 and any(
-                sum(bool(_NUMBER_CELL.fullmatch(c)) for c in _cells(lines[i])) >= 2
-                for i in block):
+        if len(block) >= 2 and any(_number_cells(lines[i]) >= 2 for i in block):
             tables.append(list(block))
         block.clear()
 
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if "\t" not in line and _width(line) >= MIN_SPACED_CELLS:
+        if _is_spaced_row(line):
             block.append(i)
         else:
             close()
@@ -154,10 +170,11 @@ def spaced_tables(lines: list[str]) -> list[list[int]]:
 
 
 def _column_gaps(line: str, widest: int) -> list[tuple[int, int]]:
-    """The column gaps of one table row; an indented row with fewer cells than the
-    table's widest (a header over the row labels) starts with an empty cell."""
+    """The column gaps of one table row; an indented row of labels only, with fewer
+    cells than the table's widest (a header over the row labels), starts with an
+    empty cell."""
     body_start = len(line) - len(line.lstrip())
-    if body_start >= 2 and len(_cells(line)) < widest:
+    if body_start >= 2 and len(_cells(line)) < widest and not _number_cells(line):
         body_start = 0
     return [m.span() for m in _COLUMN_GAP.finditer(line, body_start, len(line.rstrip()))]
 
@@ -186,7 +203,7 @@ def _edits(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    tables = spaced_tables(lines) if _COLUMN_GAP.search(text) else []
+    tables = spaced_tables(lines) if _SPACE_GAP.search(text) else []
     table_rows = {i for rows in tables for i in rows}
     ranges, tabs = [], []
     for i, join in enumerate(_join_breaks(lines, table_rows)):
@@ -201,6 +218,8 @@ def _edits(text: str) -> tuple[list[tuple[int, int]], list[int]]:
         widest = max(len(_cells(lines[i])) for i in rows)
         for i in rows:
             for gap_start, gap_end in _column_gaps(lines[i], widest):
+                if lines[i][gap_start:gap_end] == "\t":
+                    continue  # already one tab
                 tabs.append(starts[i] + gap_start)
                 ranges.append((starts[i] + gap_start + 1, starts[i] + gap_end))
     return sorted(ranges), tabs

@@ -185,6 +185,7 @@ def startup_frozen() -> Iterator[None]:
     if gc.get_freeze_count():  # the caller manages freezing
         yield
         return
+    gc.collect()  # garbage left by the warm-up is collected, not frozen
     gc.freeze()
     try:
         yield
@@ -242,6 +243,7 @@ def _init_worker(tagger: Tagger) -> None:
     """Pool initializer: the tagger is unpickled and warmed up once per process."""
     global _WORKER_TAGGER
     _WORKER_TAGGER = warm_up(tagger)
+    gc.collect()
     gc.freeze()  # for the worker's lifetime: see startup_frozen
 
 

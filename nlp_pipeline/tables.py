@@ -14,6 +14,7 @@ from __future__ import annotations
 import regex
 
 from .document import Cell, Document, Table
+from .lexicon import load_lexicon
 from .terms import terms_in
 
 UNIT_LINE = regex.compile(
@@ -236,11 +237,21 @@ def _value_cells(
 
 
 def _is_value_header(text: str) -> bool:
-    """年度指标值, 全年执行数, 2019年, 失业保险, 基金收入: a column of values, not of
-    labels (三级指标)."""
+    """年度指标值, 全年执行数, 2019年, 失业保险, 基金收入, 工伤: a column of values, not
+    of labels (三级指标)."""
     if not text or text.endswith("指标"):
         return False
-    return any(c in text for c in VALUE_HEADER_CUES) or bool(terms_in(text))
+    return (any(c in text for c in VALUE_HEADER_CUES) or bool(terms_in(text))
+            or _short_fund_name(text))
+
+
+def _short_fund_name(text: str) -> bool:
+    """工伤, 失业: a fund's short name, which names a fund only as a whole table label."""
+    return text.strip().rstrip("：:") in load_lexicon().table_fund_names
+
+
+def _names_a_fund(text: str) -> bool:
+    return _short_fund_name(text) or any(t.kind == "fund" for t in terms_in(text))
 
 
 HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金额", "合计", "年", "数", "值",
@@ -248,12 +259,12 @@ HEADER_CUES = ("指标", "项目", "名称", "预算", "执行", "决算", "金�
 
 
 def _is_header(texts: list[str]) -> bool:
-    """A row of short column names (指标值, 全年执行数; or fund and metric names, 企业职工
-    养老 ⇥ 失业保险), not a row of text answers."""
+    """A row of short column names (指标值, 全年执行数; or fund names, 企业职工养老 ⇥
+    失业), not a row of text answers."""
     filled = [t for t in texts if t]
     return (len(filled) >= 2 and all(len(t) <= 25 for t in filled)
             and (any(cue in t for t in filled for cue in HEADER_CUES)
-                 or sum(bool(terms_in(t)) for t in filled) >= 2))
+                 or sum(_names_a_fund(t) for t in filled) >= 2))
 
 
 def _is_prose(text: str) -> bool:

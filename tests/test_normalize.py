@@ -198,11 +198,31 @@ def test_indented_header_keeps_an_empty_first_cell_and_wide_spaces_count():
 
 
 def test_double_spaces_in_prose_are_not_columns():
-    # one spaced line, or spaced lines without number cells, are prose
+    # one spaced line, spaced lines without number cells, and sentences whose numbers
+    # a PDF converter set apart from their units (收入  100  亿元，) are prose, and a
+    # wrapped line of them is still joined
     for original in ("全年基金收入  1234万元，支出  1100万元，结余  134万元。\n",
                      "一、基本情况  二、主要做法  三、存在问题\n"
-                     "四、下步打算  五、建议  六、附件\n"):
+                     "四、下步打算  五、建议  六、附件\n",
+                     "\u3000\u30002023年基金收入  100  亿元，其中保险费收入  80  亿元。\n"
+                     "\u3000\u3000基金支出  90  亿元，比上年增长5%。\n"):
         assert "\t" not in normalize_text(original).text
+    wrapped = "养老保险基金收入  100  亿元，其中保险费收入  80  亿元，财政补贴收入\n  20  亿元。"
+    assert "\n" not in normalize_text(wrapped).text
+
+
+def test_a_header_with_a_tab_joins_its_space_aligned_rows():
+    original = ("单位：万元\n项目\t企业养老    工伤    合计\n"
+                "基金收入    101746      3521    105267\n")
+    lines = normalize_text(original).text.split("\n")
+    assert lines[1:3] == ["项目\t企业养老\t工伤\t合计", "基金收入\t101746\t3521\t105267"]
+
+
+def test_an_indented_row_with_a_missing_value_keeps_its_label_first():
+    original = ("项目            2023年预算    2023年执行\n基金收入        1000          1100\n"
+                "  利息收入        300           \n")
+    assert normalize_text(original).text.split("\n")[2].startswith("  利息收入\t300")
+
 
 
 

@@ -175,3 +175,16 @@ def test_a_row_of_fund_names_is_a_header_without_a_header_word():
     cells = {c.text: c.col_label for t in doc.tables for c in t.cells}
     assert cells == {"123.45": "企业职工养老", "45.67": "城乡居民养老", "8.90": "失业保险"}
 
+
+def test_short_fund_names_are_value_columns_and_text_answers_are_no_header():
+    # review: 失业 first must not shift the row; a row of text answers that name a
+    # metric (养老金发放 ⇥ 按时足额发放养老金) must not replace 指标值/实际完成值
+    doc = make_document("单位：万元\n项目\t失业\t工伤\t企业养老\t合计\n"
+                        "基金收入\t5687\t3521\t101746\t110954\n")
+    cells = {c.text: c.col_label for t in doc.tables for c in t.cells}
+    assert cells == {"5687": "失业", "3521": "工伤", "101746": "企业养老", "110954": "合计"}
+    doc = make_document("2023年绩效目标完成情况\n指标名称\t指标值\t实际完成值\n"
+                        "养老金发放\t按时足额发放养老金\t已按时足额发放养老金\n参保人员满意度\t90%\t95%\n")
+    cells = {c.text: c.col_label for t in doc.tables for c in t.cells}
+    assert cells == {"90%": "指标值", "95%": "实际完成值"}
+
