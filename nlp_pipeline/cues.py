@@ -54,6 +54,7 @@ class Cues:
     comparison_before_prior: tuple[str, ...]
     from_prior: tuple[str, ...]
     negative_before: tuple[str, ...]
+    paid: tuple[str, ...]
     from_to: tuple[str, ...]
     before_needs_after: tuple[str, ...]
     growth_only: frozenset[str]
@@ -87,6 +88,7 @@ def cues() -> Cues:
         comparison_before_prior=tuple(data["basis"]["comparison_before_prior"]),
         from_prior=tuple(data["basis"]["from_prior"]),
         negative_before=tuple(data["sign"]["negative_before"]),
+        paid=tuple(data["people"]["paid"]),
         from_to=tuple(data["basis"]["from_to"]),
         before_needs_after=tuple(q["before_needs_after"]),
         growth_only=frozenset(m["growth_only"]),

@@ -342,3 +342,12 @@ def test_income_and_expenditure_stated_together_take_the_income_metric(tag):
     assert [(m.metric, m.measure) for m in t.mentions] == [
         ("income_total", "level"), ("income_total", "change"), ("income_total", "growth")]
     assert {m.fund for m in t.mentions} == {"none"}
+
+
+def test_people_a_benefit_is_paid_to_are_beneficiaries(tag):
+    # §2.2 beneficiaries and §5 (全年保障…名离退休人员的基本养老金待遇发放): the people a
+    # fund pays are its beneficiaries, whatever noun names them; a card is no benefit
+    t = tag("（二）城乡居民基本养老保险\n全年共为6.78万名60周岁以上参保人员发放养老金。"
+            "为1.2万名参保人员发放社保卡。")
+    assert t.get("6.78万名").metric == "beneficiaries"
+    assert t.get("1.2万名").metric == "insured_persons"

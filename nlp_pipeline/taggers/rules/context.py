@@ -93,6 +93,7 @@ class DocContext(FundRules, MetricRules, MeasureRules, BasisRules, CellRules):
             metric = self._subaccount_metric(metric_term, metric, terms)
             metric = self._unnamed_item(q, metric_term, metric, prev_end)
             metric = self._per_capita(metric_term, metric)
+        metric = self._paid_people(q, metric)
         fund = self._fund(q, terms, index, metric_term, metric)
         if self._continues_list(q, prev_end):  # 参保率分别达到98%、98%、95%
             metric, measure, negate = self._last.metric, self._last.measure, self._last.negate

@@ -18,6 +18,9 @@ from ...terms import TermMatch
 from .common import CLAUSE_BREAK, YEAR
 from .state import RuleState
 
+#: How far after a people count its clause is read for a payment (为X名…发放养老金).
+PAID_REACH = 30
+
 _NOWHERE = 1 << 62  # past every position
 
 #: A line word followed at once by its amount: 转入0.5亿元, 转出资金为800万元.
@@ -292,6 +295,22 @@ class MetricRules(RuleState):
     def _in_closed_brackets(self, term: TermMatch, q: Quantity) -> bool:
         """A term inside （含…） that closed before the number does not govern it."""
         return self.brackets.unmatched_close(term.end) < q.start
+
+    def _paid_people(self, q: Quantity, metric: str) -> str:
+        """为6.78万名参保人员发放养老金: the people a fund's benefit is paid to are its
+        beneficiaries (§2.2; §5 全年保障…名离退休人员的基本养老金待遇发放)."""
+        if q.type != "PEOPLE" or metric not in ("insured_persons", self.lex.defaults["metric"]):
+            return metric
+        text = self.doc.ntext
+        end = min(len(text), q.end + PAID_REACH)
+        brk = CLAUSE_BREAK.search(text, q.end, end)
+        end = brk.start() if brk else end
+        if not any(verb in text[q.end:end] for verb in self.cues.paid):
+            return metric
+        metrics = self.lex.metrics
+        lines = [t for t in self.terms_between(q.end, end) if t.kind == "metric"
+                 and metrics[t.id].kind == "fund" and "MONEY" in metrics[t.id].types]
+        return "beneficiaries" if lines else metric
 
     def _fallback_metric(self, q: Quantity, index: int | None) -> str:
         if q.type == "PERSON_TIMES":
