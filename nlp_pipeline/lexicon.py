@@ -90,6 +90,10 @@ class Lexicon:
     def fund_parent(self, fund_id: str) -> str | None:
         return self.funds[fund_id].parent
 
+    def table_fund(self, label: str) -> str | None:
+        """The fund a whole table label names by its short name (工伤, 失业：), if any."""
+        return self.table_fund_names.get(label.strip().rstrip("：:"))
+
 
 @cache
 def load_lexicon() -> Lexicon:

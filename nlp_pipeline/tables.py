@@ -247,7 +247,7 @@ def _is_value_header(text: str) -> bool:
 
 def _short_fund_name(text: str) -> bool:
     """工伤, 失业: a fund's short name, which names a fund only as a whole table label."""
-    return text.strip().rstrip("：:") in load_lexicon().table_fund_names
+    return load_lexicon().table_fund(text) is not None
 
 
 def _names_a_fund(text: str) -> bool:

@@ -224,8 +224,6 @@ def test_an_indented_row_with_a_missing_value_keeps_its_label_first():
     assert normalize_text(original).text.split("\n")[2].startswith("  利息收入\t300")
 
 
-
-
 def test_each_space_aligned_table_is_read_on_its_own():
     # an indented data row (其中：…) keeps its label in the first cell; the narrower
     # second table's indented header still gets its empty corner cell

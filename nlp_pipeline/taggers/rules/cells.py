@@ -42,7 +42,7 @@ class CellRules(RuleState):
         if self.doc.genre != "department" or self._subsidy_programme(title):
             labels.append(title)
         for label in labels:
-            short = self.lex.table_fund_names.get(label.strip().rstrip("：:"))
+            short = self.lex.table_fund(label)
             if short:  # a header that is a short fund name: 工伤, 失业
                 return short
             terms = terms_in(label)
